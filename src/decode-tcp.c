@@ -1,0 +1,164 @@
+/*
+ * decode-tcp.c - the TCP header and its options (RFC 9293 §3.1, §3.2).
+ */
+#include <config.h>
+
+#include "decode-tcp.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "bytes.h"
+#include "decode.h"
+
+/*
+ * Parse the options area of a TCP header (RFC 9293 §3.1, §3.2).  o holds
+ * the captured part of it; cut says the snaplen cut the rest off, so an
+ * option running past the captured end is a truncation, not a bad length.
+ */
+static void
+decode_tcp_options(struct bytes *o, bool cut, struct tcp_opts *opt)
+{
+	struct bytes	v;
+	uint8_t		kind, len;
+	uint16_t	exid;
+	size_t		i, nsack;
+
+	while (bytes_get_u8(o, &kind)) {
+		opt->nopts++;
+		if (kind == TCPOPT_EOL)
+			break;
+		if (kind == TCPOPT_NOP)
+			continue;
+		/*
+		 * Every other option is kind, length, value, 2 <= length <=
+		 * what is left; running off a header the snaplen cut is not
+		 * the sender's fault.
+		 */
+		if (!bytes_get_u8(o, &len)) {
+			if (cut)
+				return;
+			goto badlen;
+		}
+		if (len < 2)
+			goto badlen;
+		if ((size_t)len - 2 > o->len) {
+			if (cut)
+				return;
+			goto badlen;
+		}
+		(void)bytes_sub(o, (size_t)len - 2, &v);
+		switch (kind) {
+		case TCPOPT_MSS:
+			if (len != 4)
+				goto badsize;
+			(void)bytes_get_be16(&v, &opt->mss);
+			opt->present |= TCPO_MSS;
+			break;
+		case TCPOPT_WSCALE:
+			if (len != 3)
+				goto badsize;
+			(void)bytes_get_u8(&v, &opt->wscale);
+			opt->present |= TCPO_WSCALE;
+			break;
+		case TCPOPT_SACK_PERM:
+			if (len != 2)
+				goto badsize;
+			opt->present |= TCPO_SACK_PERM;
+			break;
+		case TCPOPT_SACK:
+			if ((len - 2) % 8 != 0 || len == 2)
+				goto badsize;
+			nsack = (size_t)(len - 2) / 8;
+			if (nsack > TCP_MAX_SACK)
+				goto badsize;
+			for (i = 0; i < nsack; i++) {
+				(void)bytes_get_be32(&v, &opt->sack[i][0]);
+				(void)bytes_get_be32(&v, &opt->sack[i][1]);
+			}
+			opt->nsack = (uint8_t)nsack;
+			opt->present |= TCPO_SACK;
+			break;
+		case TCPOPT_TIMESTAMP:
+			if (len != 10)
+				goto badsize;
+			(void)bytes_get_be32(&v, &opt->tsval);
+			(void)bytes_get_be32(&v, &opt->tsecr);
+			opt->present |= TCPO_TIMESTAMP;
+			break;
+		case TCPOPT_EXP:
+			/* RFC 6994 experimental; 0xF989 was Fast Open's ExID. */
+			if (!bytes_get_be16(&v, &exid) || exid != 0xf989) {
+				opt->present |= TCPO_OTHER;
+				break;
+			}
+			len -= 2;
+			/* FALLTHROUGH */
+		case TCPOPT_TFO:
+			/* RFC 7413 §4.1.1: empty (request) or a 4..16 byte cookie. */
+			if (len != 2 && (len < 6 || len > 18))
+				goto badsize;
+			opt->tfo_len = (uint8_t)(len - 2);
+			opt->present |= TCPO_TFO;
+			break;
+		default:
+			opt->present |= TCPO_OTHER;
+			break;
+		}
+		continue;
+badlen:
+		opt->bad |= TCPO_BAD_LENGTH;
+		if (opt->bad_kind == 0)
+			opt->bad_kind = kind;
+		return;
+badsize:
+		opt->bad |= TCPO_BAD_SIZE;
+		if (opt->bad_kind == 0)
+			opt->bad_kind = kind;
+	}
+}
+
+enum decode_result
+decode_tcp(struct bytes *b, uint32_t ip_payload_len, struct tcpfsm_seg *seg)
+{
+	struct bytes	o;
+	uint16_t	offflags;
+	size_t		hlen;
+
+	seg->layer = LAYER_TCP;
+	/* The IP length is a fact about this datagram: check it before snaplen. */
+	if (ip_payload_len < 20)
+		return (DECODE_MALFORMED);
+	if (!bytes_has(b, 20))
+		return (DECODE_TRUNCATED);
+	(void)bytes_get_be16(b, &seg->sport);
+	(void)bytes_get_be16(b, &seg->dport);
+	(void)bytes_get_be32(b, &seg->seq);
+	(void)bytes_get_be32(b, &seg->ack);
+	(void)bytes_get_be16(b, &offflags);
+	(void)bytes_get_be16(b, &seg->win);
+	(void)bytes_get_be16(b, &seg->cksum);
+	(void)bytes_get_be16(b, &seg->urp);
+	hlen = (size_t)(offflags >> 12) * 4;
+	seg->flags = offflags & 0x1ff;
+	if (hlen < 20 || hlen > ip_payload_len)
+		return (DECODE_MALFORMED);
+	/*
+	 * Options cut by the snaplen: the fixed header holds all the state
+	 * machine needs, so the segment is kept with the options that were
+	 * captured (tshark and tcpdump show it too).
+	 */
+	seg->hdr_truncated = !bytes_has(b, hlen - 20);
+	if (seg->hdr_truncated)
+		(void)bytes_sub(b, b->len, &o);
+	else
+		(void)bytes_sub(b, hlen - 20, &o);
+	memset(&seg->opt, 0, sizeof(seg->opt));
+	decode_tcp_options(&o, seg->hdr_truncated, &seg->opt);
+	seg->hdr_len = (uint16_t)hlen;
+	seg->payload_len = ip_payload_len - (uint32_t)hlen;
+	seg->payload = b->p;
+	seg->payload_caplen = b->len < seg->payload_len ?
+	    (uint32_t)b->len : seg->payload_len;
+	return (DECODE_OK);
+}

@@ -1,0 +1,27 @@
+/*
+ * util.h - allocation that cannot fail, and small formatting helpers.
+ */
+#ifndef TCPFSM_UTIL_H
+#define TCPFSM_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * malloc/calloc/realloc that never return NULL: running out of memory, or
+ * a size that overflows, ends the program with a message (tmux xmalloc.c).
+ */
+void	*xmalloc(size_t size);
+void	*xcalloc(size_t nmemb, size_t size);
+void	*xreallocarray(void *ptr, size_t nmemb, size_t size);
+
+/* Longest text addr_fmt() writes, NUL included (INET6_ADDRSTRLEN). */
+#define ADDR_FMT_LEN	46
+
+/*
+ * Write the address of IP version ipv (4 or 6) at addr into buf, as
+ * inet_ntop() does.  Returns buf.
+ */
+char	*addr_fmt(char *buf, size_t len, int ipv, const uint8_t *addr);
+
+#endif /* TCPFSM_UTIL_H */
