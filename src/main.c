@@ -181,6 +181,53 @@ install_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
+/*
+ * Read every input and write the results.  Returns the exit status.
+ */
+static int
+tcpfsm_run(const struct tcpfsm_opts *opts)
+{
+	struct run	 run;
+	const char	*outname;
+	size_t		 i;
+	int		 status = 0;
+
+	for (i = 0; i < opts->nfiles; i++)
+		if (check_file(opts->files[i]) == -1)
+			return (EXIT_RUNTIME);
+
+	memset(&run, 0, sizeof(run));
+	run.opts = opts;
+	if (opts->outpath == NULL || strcmp(opts->outpath, "-") == 0) {
+		run.out = stdout;
+		outname = "standard output";
+	} else if ((run.out = fopen(opts->outpath, "w")) == NULL) {
+		fprintf(stderr, "tcpfsm: %s: %s\n", opts->outpath,
+		    strerror(errno));
+		return (EXIT_RUNTIME);
+	} else
+		outname = opts->outpath;
+	install_signals();
+
+	for (i = 0; i < opts->nfiles && !stop_requested; i++) {
+		if (run_file(&run, opts->files[i]) == -1)
+			status = EXIT_RUNTIME;
+		if (ferror(run.out))
+			break;
+	}
+
+	if (!ferror(run.out))
+		output_text_counters(opts->packets ? stderr : run.out,
+		    &run.stats);
+	if (finish_output(&run, outname) == -1)
+		status = EXIT_RUNTIME;
+	if (run.out != stdout && fclose(run.out) != 0 && status == 0) {
+		fprintf(stderr, "tcpfsm: %s: %s\n", outname, strerror(errno));
+		status = EXIT_RUNTIME;
+	}
+	return (status);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -191,18 +238,18 @@ main(int argc, char **argv)
 		{ NULL,		0,			NULL, 0 }
 	};
 	struct tcpfsm_opts	 opts;
-	struct run		 run;
-	const char		*outname;
-	size_t			 i;
-	int			 ch, status = 0;
+	int			 ch, status;
 
 	memset(&opts, 0, sizeof(opts));
 	opts.files = xcalloc((size_t)argc, sizeof(*opts.files));
-	while ((ch = getopt_long(argc, argv, "ho:r:V", longopts, NULL)) != -1) {
+	status = -1;
+	while (status == -1 &&
+	    (ch = getopt_long(argc, argv, "ho:r:V", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
 			usage(stdout);
-			return (0);
+			status = 0;
+			break;
 		case 'o':
 			opts.outpath = optarg;
 			break;
@@ -214,55 +261,26 @@ main(int argc, char **argv)
 			break;
 		case 'V':
 			printf("tcpfsm %s\n", PACKAGE_VERSION);
-			return (0);
+			status = 0;
+			break;
 		default:
 			usage(stderr);
-			return (EXIT_USAGE);
+			status = EXIT_USAGE;
+			break;
 		}
 	}
-	if (optind < argc) {
+	if (status == -1 && optind < argc) {
 		fprintf(stderr, "tcpfsm: %s: unexpected argument (filter "
 		    "expressions are not supported yet)\n", argv[optind]);
-		return (EXIT_USAGE);
+		status = EXIT_USAGE;
 	}
-	if (opts.nfiles == 0) {
+	if (status == -1 && opts.nfiles == 0) {
 		fprintf(stderr, "tcpfsm: no input: give -r file\n");
 		usage(stderr);
-		return (EXIT_USAGE);
+		status = EXIT_USAGE;
 	}
-	for (i = 0; i < opts.nfiles; i++)
-		if (check_file(opts.files[i]) == -1)
-			return (EXIT_RUNTIME);
-
-	memset(&run, 0, sizeof(run));
-	run.opts = &opts;
-	if (opts.outpath == NULL || strcmp(opts.outpath, "-") == 0) {
-		run.out = stdout;
-		outname = "standard output";
-	} else if ((run.out = fopen(opts.outpath, "w")) == NULL) {
-		fprintf(stderr, "tcpfsm: %s: %s\n", opts.outpath,
-		    strerror(errno));
-		return (EXIT_RUNTIME);
-	} else
-		outname = opts.outpath;
-	install_signals();
-
-	for (i = 0; i < opts.nfiles && !stop_requested; i++) {
-		if (run_file(&run, opts.files[i]) == -1)
-			status = EXIT_RUNTIME;
-		if (ferror(run.out))
-			break;
-	}
-
-	if (!ferror(run.out))
-		output_text_counters(opts.packets ? stderr : run.out,
-		    &run.stats);
-	if (finish_output(&run, outname) == -1)
-		status = EXIT_RUNTIME;
-	if (run.out != stdout && fclose(run.out) != 0 && status == 0) {
-		fprintf(stderr, "tcpfsm: %s: %s\n", outname, strerror(errno));
-		status = EXIT_RUNTIME;
-	}
+	if (status == -1)
+		status = tcpfsm_run(&opts);
 	free(opts.files);
 	return (status);
 }
