@@ -117,6 +117,9 @@ run_file(struct run *run, const char *path)
 			break;
 	} while (n > 0);
 	current_capture = NULL;
+	/* A signal interrupts a blocked read (a pipe): that is a stop. */
+	if (n == CAPTURE_ERROR && stop_requested)
+		n = CAPTURE_BREAK;
 	if (n == CAPTURE_ERROR) {
 		off = capture_offset(cap);
 		fprintf(stderr, "tcpfsm: %s: %s (after packet %" PRIu64,
