@@ -270,9 +270,13 @@ decode_ppp(struct dctx *d)
 {
 	uint8_t a, c;
 
-	if (bytes_peek_u8(&d->b, 0, &a) && a == 0xff &&
-	    bytes_peek_u8(&d->b, 1, &c) && c == 0x03)
-		(void)bytes_skip(&d->b, 2);
+	/* 0xff is the all-stations address: no protocol field starts so. */
+	if (bytes_peek_u8(&d->b, 0, &a) && a == 0xff) {
+		if (!bytes_peek_u8(&d->b, 1, &c))
+			return (fail(d, DECODE_TRUNCATED, LAYER_PPP));
+		if (c == 0x03)
+			(void)bytes_skip(&d->b, 2);
+	}
 	return (decode_ppp_proto(d));
 }
 
