@@ -54,6 +54,8 @@ start_capture() {
 		grep -q 'listening on' "$pcap.log" 2>/dev/null && break
 		sleep 0.1
 	done
+	# The message comes a moment before the socket sees traffic.
+	sleep 0.5
 }
 
 stop_capture() {
@@ -107,16 +109,72 @@ PY
 	wait "$srv"
 }
 
-all_scenarios="clean_client_close"
+# A connection attempt to a closed port, as a clock: a capture's end is
+# its last packet's time, so a later packet shows how long the rest was
+# quiet.
+clock_tick() {
+	ip netns exec "$ns_c" python3 - "$ip_s" <<'PY'
+import socket, sys
+try:
+    socket.create_connection((sys.argv[1], 9), timeout=3)
+except OSError:
+    pass
+PY
+}
+
+# The server never calls close(): the client's FIN is acknowledged and
+# the server sits in CLOSE_WAIT, the client in FIN_WAIT_2.  7 s later (more
+# than --fin-timeout) a refused attempt on another port shows the quiet;
+# the server process lives on until the snapshot is taken.
+scenario_server_never_closes() {
+	ip netns exec "$ns_s" python3 - "$ip_s" <<'PY' &
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], 8080)); s.listen(1)
+c, _ = s.accept()
+c.recv(1024)
+c.sendall(b"hello\n")
+time.sleep(30)
+PY
+	keep_pids="$keep_pids $!"
+	sleep 0.3
+	ip netns exec "$ns_c" python3 - "$ip_s" <<'PY'
+import socket, sys
+c = socket.create_connection((sys.argv[1], 8080))
+c.sendall(b"hi\n")
+c.recv(1024)
+c.close()
+PY
+	sleep 7
+	clock_tick
+}
+
+# Nobody listens on the port: the SYN is answered by a RST; neither
+# side keeps a socket (both CLOSED).
+scenario_refused() {
+	ip netns exec "$ns_c" python3 - "$ip_s" <<'PY'
+import socket, sys
+try:
+    socket.create_connection((sys.argv[1], 8081), timeout=3)
+except ConnectionRefusedError:
+    pass
+else:
+    sys.exit("connected to a port that should be closed")
+PY
+}
+
+all_scenarios="clean_client_close server_never_closes refused"
 scenarios=${*:-$all_scenarios}
 [ "$(id -u)" = 0 ] || { echo "record.sh: must run as root" >&2; exit 1; }
 for sc in $scenarios; do
 	name=${sc//_/-}
 	setup
 	start_capture "$out/$name.pcap"
+	keep_pids=
 	"scenario_$sc"
 	stop_capture "$out/$name.pcap"
 	snapshot "$out/$name.ss"
+	for pid in $keep_pids; do kill "$pid" 2>/dev/null || true; done
 	cleanup
 	echo "record.sh: $name.pcap $(tcpdump -r "$out/$name.pcap" 2>/dev/null | wc -l) packets"
 done

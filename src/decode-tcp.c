@@ -122,7 +122,7 @@ enum decode_result
 decode_tcp(struct bytes *b, uint32_t ip_payload_len, struct tcpfsm_seg *seg)
 {
 	struct bytes	o;
-	uint16_t	offflags;
+	uint16_t	offflags = 0;
 	size_t		hlen;
 
 	seg->layer = LAYER_TCP;
@@ -148,6 +148,7 @@ decode_tcp(struct bytes *b, uint32_t ip_payload_len, struct tcpfsm_seg *seg)
 	 * machine needs, so the segment is kept with the options that were
 	 * captured (tshark and tcpdump show it too).
 	 */
+	o = bytes_init(NULL, 0);
 	seg->hdr_truncated = !bytes_has(b, hlen - 20);
 	if (seg->hdr_truncated)
 		(void)bytes_sub(b, b->len, &o);

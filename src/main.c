@@ -4,42 +4,62 @@
  */
 #include <config.h>
 
+#include <sys/random.h>
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <math.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "anomaly.h"
 #include "capture.h"
 #include "decode.h"
+#include "explain.h"
+#include "flow.h"
+#include "output.h"
 #include "output-text.h"
 #include "util.h"
 
 #define EXIT_RUNTIME	1	/* DESIGN §7: unreadable input, write error */
 #define EXIT_USAGE	2
+#define EXIT_ANOMALY	3	/* --fail-on: anomalies of that severity */
 
-/* Packets handed over per capture_dispatch(): output errors are checked between. */
+/* Packets per capture_dispatch(): output errors are checked between. */
 #define DISPATCH_BATCH	4096
+
+enum format { FORMAT_TEXT, FORMAT_JSON };
 
 struct tcpfsm_opts {
 	const char	**files;	/* -r, in the order given */
 	size_t		  nfiles;
 	const char	 *outpath;	/* -o, NULL for standard output */
+	enum format	  format;	/* -F */
 	bool		  packets;	/* --packets */
+	bool		  quiet;	/* -q */
+	bool		  events;	/* --events */
+	int		  fail_on;	/* --fail-on severity, or -1 */
+	bool		  seeded;	/* --seed given */
+	struct flow_config flow;
 };
 
 struct run {
 	const struct tcpfsm_opts *opts;
 	FILE		*out;
+	struct output	*output;	/* records; NULL with --packets */
+	struct flow_table *flow;
 	struct decode_stats stats;
 	uint64_t	 frame;		/* frames read so far, all files */
 	uint64_t	 file_frames;	/* frames read from the current file */
-	int		 write_errno;	/* errno of the first failed write, or 0 */
+	int		 write_errno;	/* first failed write of --packets lines */
+	int		 max_sev;	/* highest anomaly severity, or -1 */
 	char		 line[OUTPUT_SEGMENT_LEN];
 };
 
@@ -60,13 +80,62 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: tcpfsm [-hV] [--packets] [-o file] -r file [-r file ...]\n"
-	    "  -r file     read a pcap or pcapng capture (- for standard input);\n"
-	    "              repeat to read several files as one capture\n"
-	    "  --packets   print one line per TCP segment (counters to stderr)\n"
-	    "  -o file     write the output to file instead of standard output\n"
-	    "  -h          show this help\n"
-	    "  -V          show the version\n");
+"usage: tcpfsm [-hqV] [-F text|json] [-o file] [--packets] [--events]\n"
+"              [--fail-on severity] [--handshake-timeout s] [--fin-timeout s]\n"
+"              [--idle-timeout s] [--msl s] [--max-conns n] [--seed n]\n"
+"              -r file [-r file ...]\n"
+"       tcpfsm --explain [id]\n"
+"  -r file              read a pcap or pcapng capture (- for standard input);\n"
+"                       repeat to read several files as one capture\n"
+"  -F text|json         output format (default text)\n"
+"  -o file              write to file instead of standard output\n"
+"  -q                   summary only, no per-connection records\n"
+"  --packets            one line per TCP segment with both endpoints' states\n"
+"  --events             also write each anomaly as soon as it is decided\n"
+"  --fail-on severity   exit 3 if an anomaly of info, warning or error was found\n"
+"  --handshake-timeout  seconds a SYN or SYN-ACK may wait for an answer (5)\n"
+"  --fin-timeout        seconds a FIN may wait for its ACK (5)\n"
+"  --idle-timeout       seconds of silence that end a connection (300)\n"
+"  --msl                maximum segment lifetime; TIME_WAIT lasts 2 x msl (30)\n"
+"  --max-conns n        live connections at most; the least active is evicted\n"
+"  --seed n             hash seed, for reproducible memory layouts\n"
+"  --explain [id]       what an anomaly means and what to look at next\n"
+"  -h, -V               help, version\n");
+}
+
+/* The flow table's sinks: write what the options ask for. */
+static void
+sink_segment(void *arg, const struct flow_segment_view *v,
+    const struct tcpfsm_seg *seg)
+{
+	struct run	*run = arg;
+	size_t		 n;
+
+	if (!run->opts->packets)
+		return;
+	n = output_text_replay(run->line, sizeof(run->line), seg, v);
+	if (fwrite(run->line, 1, n, run->out) != n && run->write_errno == 0)
+		run->write_errno = errno;
+}
+
+static void
+sink_conn(void *arg, const struct conn *c)
+{
+	struct run *run = arg;
+
+	if (run->output != NULL)
+		run->output->ops->conn(run->output, c);
+}
+
+static void
+sink_anomaly(void *arg, const struct conn_ident *id, const struct anomaly *a)
+{
+	struct run *run = arg;
+
+	if (a->sev > run->max_sev)
+		run->max_sev = a->sev;
+	if (run->output != NULL)
+		run->output->ops->anomaly(run->output, id, a);
 }
 
 static void
@@ -75,19 +144,24 @@ on_packet(void *arg, const struct tcpfsm_pkt *pkt)
 	struct run		*run = arg;
 	struct tcpfsm_seg	 seg;
 	enum decode_result	 r;
-	size_t			 n;
 
 	run->frame++;
 	run->file_frames++;
 	r = decode_frame(pkt->link, pkt->data, pkt->caplen, pkt->len, &seg);
 	decode_stats_add(&run->stats, r, &seg, pkt->len);
-	if (r != DECODE_OK || !run->opts->packets)
+	if (r != DECODE_OK)
 		return;
 	seg.ts = pkt->ts;
 	seg.frame = run->frame;
-	n = output_text_segment(run->line, sizeof(run->line), &seg);
-	if (fwrite(run->line, 1, n, run->out) != n && run->write_errno == 0)
-		run->write_errno = errno;
+	flow_segment(run->flow, &seg);
+}
+
+/* Has writing failed?  Then reading on is pointless. */
+static bool
+output_failed(const struct run *run)
+{
+	return (run->write_errno != 0 || ferror(run->out) ||
+	    (run->output != NULL && run->output->write_errno != 0));
 }
 
 /*
@@ -100,7 +174,7 @@ run_file(struct run *run, const char *path)
 	char		 err[512];
 	struct capture	*cap;
 	long long	 off;
-	int		 n;
+	int		 n = CAPTURE_EOF;
 
 	if ((cap = capture_open_file(path, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "tcpfsm: %s: %s\n", path, err);
@@ -113,7 +187,7 @@ run_file(struct run *run, const char *path)
 			break;
 		n = capture_dispatch(cap, DISPATCH_BATCH, on_packet, run,
 		    err, sizeof(err));
-		if (ferror(run->out))
+		if (output_failed(run))
 			break;
 	} while (n > 0);
 	current_capture = NULL;
@@ -157,6 +231,8 @@ finish_output(struct run *run, const char *name)
 {
 	int err = run->write_errno;
 
+	if (err == 0 && run->output != NULL)
+		err = run->output->write_errno;
 	if (fflush(run->out) != 0 && err == 0)
 		err = errno;
 	if (err == 0 && !ferror(run->out))
@@ -184,14 +260,28 @@ install_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
+/* Flush per record where someone may be reading live: not a plain file. */
+static bool
+wants_flush(FILE *fp)
+{
+	struct stat st;
+
+	if (fstat(fileno(fp), &st) == -1)
+		return (true);
+	return (!S_ISREG(st.st_mode));
+}
+
 /*
  * Read every input and write the results.  Returns the exit status.
  */
 static int
 tcpfsm_run(const struct tcpfsm_opts *opts)
 {
+	struct flow_sink sink;
 	struct run	 run;
+	struct output	*summary_out;
 	const char	*outname;
+	unsigned	 oflags = 0;
 	size_t		 i;
 	int		 status = 0;
 
@@ -201,6 +291,7 @@ tcpfsm_run(const struct tcpfsm_opts *opts)
 
 	memset(&run, 0, sizeof(run));
 	run.opts = opts;
+	run.max_sev = -1;
 	if (opts->outpath == NULL || strcmp(opts->outpath, "-") == 0) {
 		run.out = stdout;
 		outname = "standard output";
@@ -212,43 +303,181 @@ tcpfsm_run(const struct tcpfsm_opts *opts)
 		outname = opts->outpath;
 	install_signals();
 
+	if (opts->quiet)
+		oflags |= OUTPUT_QUIET;
+	if (opts->events)
+		oflags |= OUTPUT_EVENTS;
+	if (wants_flush(run.out))
+		oflags |= OUTPUT_FLUSH;
+	/* --packets owns standard output: records stay off it. */
+	if (opts->packets)
+		summary_out = output_text_new(stderr, OUTPUT_QUIET);
+	else {
+		run.output = opts->format == FORMAT_JSON ?
+		    output_json_new(run.out, oflags) :
+		    output_text_new(run.out, oflags);
+		summary_out = run.output;
+	}
+	memset(&sink, 0, sizeof(sink));
+	sink.arg = &run;
+	sink.segment = sink_segment;
+	sink.conn = sink_conn;
+	sink.anomaly = sink_anomaly;
+	run.flow = flow_new(&opts->flow, &sink);
+
 	for (i = 0; i < opts->nfiles && !stop_requested; i++) {
 		if (run_file(&run, opts->files[i]) == -1)
 			status = EXIT_RUNTIME;
-		if (ferror(run.out))
+		if (output_failed(&run))
 			break;
 	}
 
-	if (!ferror(run.out))
-		output_text_counters(opts->packets ? stderr : run.out,
-		    &run.stats);
+	/* Whatever stopped the reading, what was read is reported. */
+	if (!output_failed(&run)) {
+		flow_finish(run.flow);
+		summary_out->ops->summary(summary_out, &run.stats,
+		    flow_stats(run.flow));
+	}
 	if (finish_output(&run, outname) == -1)
 		status = EXIT_RUNTIME;
 	if (run.out != stdout && fclose(run.out) != 0 && status == 0) {
 		fprintf(stderr, "tcpfsm: %s: %s\n", outname, strerror(errno));
 		status = EXIT_RUNTIME;
 	}
+	if (summary_out != run.output)
+		output_free(summary_out);
+	output_free(run.output);
+	flow_free(run.flow);
+	if (status == 0 && opts->fail_on >= 0 && run.max_sev >= opts->fail_on)
+		status = EXIT_ANOMALY;
 	return (status);
+}
+
+/* Seconds, with a fraction, as microseconds; -1 if s is not one. */
+static int64_t
+parse_seconds(const char *s)
+{
+	char	*end;
+	double	 d;
+
+	errno = 0;
+	d = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !(d >= 0) ||
+	    d > 1e9)
+		return (-1);
+	return ((int64_t)llround(d * 1e6));
+}
+
+static int
+parse_u64(const char *s, uint64_t *v)
+{
+	char			*end;
+	unsigned long long	 n;
+
+	if (*s == '-' || *s == '\0')
+		return (-1);
+	errno = 0;
+	n = strtoull(s, &end, 0);
+	if (errno != 0 || *end != '\0')
+		return (-1);
+	*v = n;
+	return (0);
+}
+
+/* A seed nobody can guess, so crafted traffic cannot flood one bucket. */
+static uint64_t
+random_seed(void)
+{
+	uint64_t seed;
+
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) == sizeof(seed))
+		return (seed);
+	return ((uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32));
+}
+
+static int
+explain(const char *name)
+{
+	int id;
+
+	if (name == NULL)
+		return (explain_list(stdout) == 0 ? 0 : EXIT_RUNTIME);
+	if ((id = anomaly_lookup(name)) < 0) {
+		fprintf(stderr, "tcpfsm: %s: no such anomaly id (tcpfsm "
+		    "--explain lists them)\n", name);
+		return (EXIT_USAGE);
+	}
+	return (explain_anomaly(stdout, (enum anomaly_id)id) == 0 ? 0 :
+	    EXIT_RUNTIME);
+}
+
+enum {
+	OPT_PACKETS = 256,
+	OPT_EVENTS,
+	OPT_FAIL_ON,
+	OPT_HS_TIMEOUT,
+	OPT_FIN_TIMEOUT,
+	OPT_IDLE_TIMEOUT,
+	OPT_MSL,
+	OPT_MAX_CONNS,
+	OPT_SEED,
+	OPT_EXPLAIN
+};
+
+/* A timer option's value, or a usage error naming the option. */
+static int
+set_timer(const char *opt, const char *arg, int64_t *v)
+{
+	if ((*v = parse_seconds(arg)) < 0) {
+		fprintf(stderr, "tcpfsm: --%s: %s: not a number of seconds\n",
+		    opt, arg);
+		return (-1);
+	}
+	return (0);
 }
 
 int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "help",	no_argument,		NULL, 'h' },
-		{ "packets",	no_argument,		NULL, 'P' },
-		{ "version",	no_argument,		NULL, 'V' },
-		{ NULL,		0,			NULL, 0 }
+		{ "events",		no_argument,	   NULL, OPT_EVENTS },
+		{ "explain",		optional_argument, NULL, OPT_EXPLAIN },
+		{ "fail-on",		required_argument, NULL, OPT_FAIL_ON },
+		{ "fin-timeout",	required_argument, NULL, OPT_FIN_TIMEOUT },
+		{ "handshake-timeout",	required_argument, NULL, OPT_HS_TIMEOUT },
+		{ "help",		no_argument,	   NULL, 'h' },
+		{ "idle-timeout",	required_argument, NULL, OPT_IDLE_TIMEOUT },
+		{ "max-conns",		required_argument, NULL, OPT_MAX_CONNS },
+		{ "msl",		required_argument, NULL, OPT_MSL },
+		{ "packets",		no_argument,	   NULL, OPT_PACKETS },
+		{ "seed",		required_argument, NULL, OPT_SEED },
+		{ "version",		no_argument,	   NULL, 'V' },
+		{ NULL,			0,		   NULL, 0 }
 	};
 	struct tcpfsm_opts	 opts;
+	const char		*explain_id = NULL;
+	bool			 explaining = false;
 	int			 ch, status;
 
 	memset(&opts, 0, sizeof(opts));
 	opts.files = xcalloc((size_t)argc, sizeof(*opts.files));
+	opts.fail_on = -1;
+	flow_config_default(&opts.flow);
 	status = -1;
 	while (status == -1 &&
-	    (ch = getopt_long(argc, argv, "ho:r:V", longopts, NULL)) != -1) {
+	    (ch = getopt_long(argc, argv, "F:ho:qr:V", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'F':
+			if (strcmp(optarg, "text") == 0)
+				opts.format = FORMAT_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				opts.format = FORMAT_JSON;
+			else {
+				fprintf(stderr, "tcpfsm: -F %s: unknown format "
+				    "(text or json)\n", optarg);
+				status = EXIT_USAGE;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			status = 0;
@@ -256,8 +485,8 @@ main(int argc, char **argv)
 		case 'o':
 			opts.outpath = optarg;
 			break;
-		case 'P':
-			opts.packets = true;
+		case 'q':
+			opts.quiet = true;
 			break;
 		case 'r':
 			opts.files[opts.nfiles++] = optarg;
@@ -266,12 +495,72 @@ main(int argc, char **argv)
 			printf("tcpfsm %s\n", PACKAGE_VERSION);
 			status = 0;
 			break;
+		case OPT_PACKETS:
+			opts.packets = true;
+			break;
+		case OPT_EVENTS:
+			opts.events = true;
+			break;
+		case OPT_FAIL_ON:
+			if ((opts.fail_on = anomaly_severity_lookup(optarg)) <
+			    0) {
+				fprintf(stderr, "tcpfsm: --fail-on %s: not a "
+				    "severity (info, warning or error)\n",
+				    optarg);
+				status = EXIT_USAGE;
+			}
+			break;
+		case OPT_HS_TIMEOUT:
+			if (set_timer("handshake-timeout", optarg,
+			    &opts.flow.handshake_timeout) == -1)
+				status = EXIT_USAGE;
+			break;
+		case OPT_FIN_TIMEOUT:
+			if (set_timer("fin-timeout", optarg,
+			    &opts.flow.fin_timeout) == -1)
+				status = EXIT_USAGE;
+			break;
+		case OPT_IDLE_TIMEOUT:
+			if (set_timer("idle-timeout", optarg,
+			    &opts.flow.idle_timeout) == -1)
+				status = EXIT_USAGE;
+			break;
+		case OPT_MSL:
+			if (set_timer("msl", optarg, &opts.flow.msl) == -1)
+				status = EXIT_USAGE;
+			break;
+		case OPT_MAX_CONNS:
+			if (parse_u64(optarg, &opts.flow.max_conns) == -1 ||
+			    opts.flow.max_conns == 0) {
+				fprintf(stderr, "tcpfsm: --max-conns %s: not a "
+				    "positive number\n", optarg);
+				status = EXIT_USAGE;
+			}
+			break;
+		case OPT_SEED:
+			if (parse_u64(optarg, &opts.flow.seed) == -1) {
+				fprintf(stderr, "tcpfsm: --seed %s: not a "
+				    "number\n", optarg);
+				status = EXIT_USAGE;
+			}
+			opts.seeded = true;
+			break;
+		case OPT_EXPLAIN:
+			explaining = true;
+			explain_id = optarg;
+			/* "--explain ID" as well as "--explain=ID". */
+			if (explain_id == NULL && optind < argc &&
+			    argv[optind][0] != '-')
+				explain_id = argv[optind++];
+			break;
 		default:
 			usage(stderr);
 			status = EXIT_USAGE;
 			break;
 		}
 	}
+	if (status == -1 && explaining)
+		status = explain(explain_id);
 	if (status == -1 && optind < argc) {
 		fprintf(stderr, "tcpfsm: %s: unexpected argument (filter "
 		    "expressions are not supported yet)\n", argv[optind]);
@@ -282,8 +571,11 @@ main(int argc, char **argv)
 		usage(stderr);
 		status = EXIT_USAGE;
 	}
-	if (status == -1)
+	if (status == -1) {
+		if (!opts.seeded)
+			opts.flow.seed = random_seed();
 		status = tcpfsm_run(&opts);
+	}
 	free(opts.files);
 	return (status);
 }

@@ -9,8 +9,13 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 
+#include "anomaly.h"
 #include "decode.h"
+#include "flow.h"
+#include "output.h"
+#include "tcpstate.h"
 #include "util.h"
 
 /* An appending writer over a fixed buffer that never overruns it. */
@@ -106,44 +111,94 @@ format_options(struct textbuf *tb, const struct tcp_opts *o)
 	tb_printf(tb, "]");
 }
 
-size_t
-output_text_segment(char *buf, size_t len, const struct tcpfsm_seg *seg)
+/* Seconds since the epoch with microseconds, as tcpdump -tt prints them. */
+static void
+format_time(struct textbuf *tb, int64_t ts)
 {
-	struct textbuf	 tb = { buf, len, 0 };
-	char		 src[ADDR_FMT_LEN], dst[ADDR_FMT_LEN];
-	int64_t		 sec, usec;
-	unsigned	 i;
-	bool		 any = false;
+	int64_t sec = ts / 1000000, usec = ts % 1000000;
 
-	if (len == 0)
-		return (0);
-	buf[0] = '\0';
-	sec = seg->ts / 1000000;
-	usec = seg->ts % 1000000;
 	if (usec < 0) {
 		sec--;
 		usec += 1000000;
 	}
-	tb_printf(&tb, "%" PRId64 ".%06" PRId64 " %s %s.%u > %s.%u: Flags [",
-	    sec, usec, seg->ipv == 6 ? "IP6" : "IP",
+	tb_printf(tb, "%" PRId64 ".%06" PRId64, sec, usec);
+}
+
+/*
+ * The segment itself, from "IP" to "length N".  Sequence numbers are
+ * relative to seq_base and ack_base where rel says so (bit 0: seq, bit 1:
+ * ack), as tcpdump prints them by default.
+ */
+static void
+format_segment(struct textbuf *tb, const struct tcpfsm_seg *seg,
+    unsigned rel, uint32_t seq_base, uint32_t ack_base)
+{
+	char		 src[ADDR_FMT_LEN], dst[ADDR_FMT_LEN];
+	unsigned	 i;
+	bool		 any = false;
+
+	tb_printf(tb, "%s %s.%u > %s.%u: Flags [",
+	    seg->ipv == 6 ? "IP6" : "IP",
 	    addr_fmt(src, sizeof(src), seg->ipv, seg->src), seg->sport,
 	    addr_fmt(dst, sizeof(dst), seg->ipv, seg->dst), seg->dport);
 	for (i = 0; seg_flags[i].letter != NULL; i++) {
 		if (seg->flags & seg_flags[i].flag) {
-			tb_printf(&tb, "%s", seg_flags[i].letter);
+			tb_printf(tb, "%s", seg_flags[i].letter);
 			any = true;
 		}
 	}
 	if (!any)
-		tb_printf(&tb, "none");
-	tb_printf(&tb, "], seq %" PRIu32, seg->seq);
+		tb_printf(tb, "none");
+	tb_printf(tb, "], seq %" PRIu32,
+	    (rel & 1) ? seg->seq - seq_base : seg->seq);
 	if (seg->flags & TCPF_ACK)
-		tb_printf(&tb, ", ack %" PRIu32, seg->ack);
-	tb_printf(&tb, ", win %u", seg->win);
+		tb_printf(tb, ", ack %" PRIu32,
+		    (rel & 2) ? seg->ack - ack_base : seg->ack);
+	tb_printf(tb, ", win %u", seg->win);
 	if (seg->flags & TCPF_URG)
-		tb_printf(&tb, ", urg %u", seg->urp);
-	format_options(&tb, &seg->opt);
-	tb_printf(&tb, ", length %" PRIu32 "\n", seg->payload_len);
+		tb_printf(tb, ", urg %u", seg->urp);
+	format_options(tb, &seg->opt);
+	tb_printf(tb, ", length %" PRIu32, seg->payload_len);
+}
+
+size_t
+output_text_segment(char *buf, size_t len, const struct tcpfsm_seg *seg)
+{
+	struct textbuf tb = { buf, len, 0 };
+
+	if (len == 0)
+		return (0);
+	buf[0] = '\0';
+	format_time(&tb, seg->ts);
+	tb_printf(&tb, " ");
+	format_segment(&tb, seg, 0, 0, 0);
+	tb_printf(&tb, "\n");
+	return (tb.off);
+}
+
+size_t
+output_text_replay(char *buf, size_t len, const struct tcpfsm_seg *seg,
+    const struct flow_segment_view *v)
+{
+	struct textbuf	tb = { buf, len, 0 };
+	unsigned	rel = 0;
+	int		peer = !v->dir;
+
+	if (len == 0)
+		return (0);
+	buf[0] = '\0';
+	if (v->base_ok & (1 << v->dir))
+		rel |= 1;
+	if (v->base_ok & (1 << peer))
+		rel |= 2;
+	format_time(&tb, seg->ts);
+	tb_printf(&tb, " %s %s ", v->id->uid,
+	    v->dir == TCP_CLIENT ? "c>s" : "s>c");
+	format_segment(&tb, seg, rel, v->base[v->dir], v->base[peer]);
+	tb_printf(&tb, " | client %s, server %s%s\n",
+	    tcpstate_name(v->states[TCP_CLIENT]),
+	    tcpstate_name(v->states[TCP_SERVER]),
+	    v->late ? " (over)" : "");
 	return (tb.off);
 }
 
@@ -178,4 +233,132 @@ output_text_counters(FILE *fp, const struct decode_stats *st)
 	fprintf(fp, "tcp_options_truncated %" PRIu64 "\n",
 	    st->tcp_options_truncated);
 	return (ferror(fp) ? -1 : 0);
+}
+
+/* Endpoint ep's address and port, from the connection's key. */
+static void
+endpoint_fmt(const struct conn_ident *id, int ep, char *addr, size_t len,
+    unsigned *port)
+{
+	int side = ep == TCP_CLIENT ? id->client_side : !id->client_side;
+
+	addr_fmt(addr, len, id->key.ipv, id->key.addr[side]);
+	*port = id->key.port[side];
+}
+
+/* "IP client.port > server.port" */
+static void
+format_tuple(struct textbuf *tb, const struct conn_ident *id)
+{
+	char		ca[ADDR_FMT_LEN], sa[ADDR_FMT_LEN];
+	unsigned	cp, sp;
+
+	endpoint_fmt(id, TCP_CLIENT, ca, sizeof(ca), &cp);
+	endpoint_fmt(id, TCP_SERVER, sa, sizeof(sa), &sp);
+	tb_printf(tb, "%s %s.%u > %s.%u", id->key.ipv == 6 ? "IP6" : "IP",
+	    ca, cp, sa, sp);
+}
+
+static void
+text_conn(struct output *out, const struct conn *c)
+{
+	char			 line[1024];
+	struct textbuf		 tb = { line, sizeof(line), 0 };
+	const struct tcp_pair	*tp = &c->tcp;
+	uint16_t		 i;
+
+	if (out->flags & OUTPUT_QUIET)
+		return;
+	format_time(&tb, c->id.first_ts);
+	tb_printf(&tb, " %s ", c->id.uid);
+	format_tuple(&tb, &c->id);
+	tb_printf(&tb, ": client %s, server %s, end %s",
+	    tcpstate_name(tp->ep[TCP_CLIENT].state),
+	    tcpstate_name(tp->ep[TCP_SERVER].state),
+	    flow_end_name((enum conn_end)c->end));
+	if (c->closer != CLOSER_NONE)
+		tb_printf(&tb, ", closer %s",
+		    flow_closer_name((enum conn_closer)c->closer));
+	tb_printf(&tb, ", pkts %" PRIu32 "/%" PRIu32 ", bytes %" PRIu64
+	    "/%" PRIu64 ", duration ", tp->ep[0].pkts, tp->ep[1].pkts,
+	    tp->ep[0].bytes, tp->ep[1].bytes);
+	format_time(&tb, c->last_ts - c->id.first_ts);
+	if (tp->flags & TP_MIDSTREAM)
+		tb_printf(&tb, ", midstream");
+	tb_printf(&tb, "; anomalies:");
+	for (i = 0; i < c->anoms.n; i++)
+		tb_printf(&tb, "%s%s", i == 0 ? " " : ",",
+		    anomaly_def((enum anomaly_id)c->anoms.v[i].id)->name);
+	if (c->anoms.n == 0)
+		tb_printf(&tb, " none");
+	tb_printf(&tb, "\n");
+	output_check(out, fwrite(line, 1, tb.off, out->fp) == tb.off);
+	output_end_record(out);
+}
+
+static void
+text_anomaly(struct output *out, const struct conn_ident *id,
+    const struct anomaly *a)
+{
+	char		line[1024], sentence[512];
+	struct textbuf	tb = { line, sizeof(line), 0 };
+
+	if (!(out->flags & OUTPUT_EVENTS))
+		return;
+	format_time(&tb, a->ts);
+	tb_printf(&tb, " %s ", id->uid);
+	format_tuple(&tb, id);
+	tb_printf(&tb, ": anomaly %s (%s, %s): %s\n",
+	    anomaly_def((enum anomaly_id)a->id)->name,
+	    anomaly_severity_name((enum anomaly_severity)a->sev),
+	    anomaly_who_name((enum anomaly_who)a->who),
+	    anomaly_sentence(sentence, sizeof(sentence), a));
+	output_check(out, fwrite(line, 1, tb.off, out->fp) == tb.off);
+	output_end_record(out);
+}
+
+static void
+text_summary(struct output *out, const struct decode_stats *ds,
+    const struct flow_stats *fs)
+{
+	FILE		*fp = out->fp;
+	unsigned	 i, s;
+
+	fprintf(fp, "connections %" PRIu64 "\n", fs->conns);
+	fprintf(fp, "live_max %" PRIu64 "\n", fs->live_max);
+	for (i = END_FIN; i < END_NENDS; i++)
+		if (fs->by_end[i] != 0)
+			fprintf(fp, "end %s %" PRIu64 "\n",
+			    flow_end_name((enum conn_end)i), fs->by_end[i]);
+	for (i = 0; i < 2; i++)
+		for (s = 0; s < TCPS_NSTATES; s++)
+			if (fs->by_state[i][s] != 0)
+				fprintf(fp, "%s_state %s %" PRIu64 "\n",
+				    i == TCP_CLIENT ? "client" : "server",
+				    tcpstate_name((enum tcp_state)s),
+				    fs->by_state[i][s]);
+	for (i = 0; i < AN_NIDS; i++)
+		if (fs->anomalies[i] != 0)
+			fprintf(fp, "anomaly %s %" PRIu64 "\n",
+			    anomaly_def((enum anomaly_id)i)->name,
+			    fs->anomalies[i]);
+	fprintf(fp, "late_segments %" PRIu64 "\n", fs->late_segments);
+	output_check(out, output_text_counters(fp, ds) == 0);
+	output_end_record(out);
+}
+
+static const struct output_ops text_ops = {
+	text_conn, text_anomaly, text_summary, NULL
+};
+
+struct output *
+output_text_new(FILE *fp, unsigned flags)
+{
+	struct output *out;
+
+	out = xcalloc(1, sizeof(*out));
+	out->ops = &text_ops;
+	out->fp = fp;
+	out->flags = flags;
+	return (out);
 }

@@ -72,12 +72,16 @@ run --packets -r "$clean"
 expect_eq "--packets: status" 0 "$rc"
 expect_eq "--packets: one line per segment" 10 "$(printf '%s\n' "$out" | wc -l)"
 expect_match "--packets: counters on stderr" '^tcp 10$' "$err"
+# The replay view: uid, direction, relative numbers, both states after.
 expect_eq "--packets: SYN line" \
-    "IP 198.18.0.1.50332 > 198.18.0.2.8080: Flags [S], seq 3528893341, win 64240, options [mss 1460,sackOK,TS val 540477695 ecr 0,wscale 10], length 0" \
+    "C5atqtY2tV16pSXbdG c>s IP 198.18.0.1.50332 > 198.18.0.2.8080: Flags [S], seq 0, win 64240, options [mss 1460,sackOK,TS val 540477695 ecr 0,wscale 10], length 0 | client SYN_SENT, server LISTEN" \
     "$(printf '%s\n' "$out" | sed -n 1p | cut -d' ' -f2-)"
 expect_eq "--packets: data line" \
-    "IP 198.18.0.2.8080 > 198.18.0.1.50332: Flags [P.], seq 734736933, ack 3528893360, win 64, options [TS val 3912867768 ecr 540477695], length 43" \
+    "C5atqtY2tV16pSXbdG s>c IP 198.18.0.2.8080 > 198.18.0.1.50332: Flags [P.], seq 1, ack 19, win 64, options [TS val 3912867768 ecr 540477695], length 43 | client ESTABLISHED, server ESTABLISHED" \
     "$(printf '%s\n' "$out" | sed -n 6p | cut -d' ' -f2-)"
+expect_eq "--packets: the last ACK closes it" \
+    "client TIME_WAIT, server CLOSED" \
+    "$(printf '%s\n' "$out" | sed -n 10p | sed 's/.* | //')"
 expect_match "--packets: epoch time with microseconds" '^1[0-9]{9}\.[0-9]{6} ' "$out"
 
 # The same seconds as tcpdump -tt, line by line.

@@ -1,0 +1,276 @@
+/*
+ * output-json.c - newline-delimited JSON (DESIGN §6), the only user of
+ * json-c.  One object per line: "conn" records, "anomaly" records with
+ * --events, and a closing "summary".
+ */
+#include <config.h>
+
+#include "output.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "anomaly.h"
+#include "decode.h"
+#include "flow.h"
+#include "tcpstate.h"
+#include "util.h"
+
+#define JSON_FLAGS	(JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+
+/* Seconds with exactly six decimals, written as such (not as %.17g). */
+static struct json_object *
+json_seconds(int64_t us)
+{
+	char	buf[32];
+	int64_t	sec = us / 1000000, frac = us % 1000000;
+
+	if (frac < 0) {
+		sec--;
+		frac += 1000000;
+	}
+	snprintf(buf, sizeof(buf), "%" PRId64 ".%06" PRId64, sec, frac);
+	return (json_object_new_double_s((double)us / 1e6, buf));
+}
+
+static void
+add(struct json_object *o, const char *key, struct json_object *v)
+{
+	json_object_object_add(o, key, v);
+}
+
+static struct json_object *
+json_u64(uint64_t v)
+{
+	/* json-c's int64 carries counters far beyond any capture's. */
+	return (json_object_new_int64((int64_t)v));
+}
+
+/* {"ip": ..., "port": ...} of endpoint ep. */
+static struct json_object *
+json_endpoint_addr(const struct conn_ident *id, int ep)
+{
+	struct json_object	*o = json_object_new_object();
+	char			 addr[ADDR_FMT_LEN];
+	int			 side;
+
+	side = ep == TCP_CLIENT ? id->client_side : !id->client_side;
+	addr_fmt(addr, sizeof(addr), id->key.ipv, id->key.addr[side]);
+	add(o, "ip", json_object_new_string(addr));
+	add(o, "port", json_object_new_int(id->key.port[side]));
+	return (o);
+}
+
+static struct json_object *
+json_endpoint(const struct conn *c, int ep)
+{
+	const struct tcp_endpoint	*e = &c->tcp.ep[ep];
+	struct json_object		*o = json_endpoint_addr(&c->id, ep);
+
+	add(o, "state", json_object_new_string(tcpstate_name(
+	    (enum tcp_state)e->state)));
+	add(o, "isn", (e->flags & EP_SYN) ? json_u64(e->isn) : NULL);
+	add(o, "pkts", json_u64(e->pkts));
+	add(o, "bytes", json_u64(e->bytes));
+	add(o, "ip_bytes", json_u64(c->ip_bytes[ep]));
+	add(o, "mss", e->mss != 0 ? json_object_new_int(e->mss) : NULL);
+	add(o, "wscale", e->wscale >= 0 ? json_object_new_int(e->wscale) :
+	    NULL);
+	add(o, "sack_ok", json_object_new_boolean(
+	    (e->flags & EP_SACK_OK) != 0));
+	add(o, "ts_ok", json_object_new_boolean((e->flags & EP_TS_OK) != 0));
+	add(o, "retransmissions", json_u64(e->retrans));
+	add(o, "out_of_order", json_u64(e->ooo));
+	add(o, "dup_acks", json_u64(e->dupack));
+	add(o, "zero_windows", json_u64(e->zerowin));
+	add(o, "keepalives", json_u64(e->keepalive));
+	add(o, "syn_retransmissions", json_u64(e->syn_retx));
+	add(o, "fin_retransmissions", json_u64(e->fin_retx));
+	return (o);
+}
+
+/* The fields an anomaly has wherever it is written. */
+static void
+json_anomaly_fields(struct json_object *o, const struct anomaly *a)
+{
+	const struct anomaly_def	*d = anomaly_def((enum anomaly_id)a->id);
+	char				 sentence[512];
+
+	add(o, "id", json_object_new_string(d->name));
+	add(o, "severity", json_object_new_string(anomaly_severity_name(
+	    (enum anomaly_severity)a->sev)));
+	add(o, "category", json_object_new_string(d->category));
+	add(o, "endpoint", json_object_new_string(anomaly_who_name(
+	    (enum anomaly_who)a->who)));
+	add(o, "frame", json_u64(a->frame));
+	add(o, "ts", json_seconds(a->ts));
+	add(o, "count", json_u64(a->count));
+	add(o, "message", json_object_new_string(anomaly_sentence(sentence,
+	    sizeof(sentence), a)));
+	if (a->related_uid[0] != '\0')
+		add(o, "related_uid", json_object_new_string(a->related_uid));
+}
+
+/* Write o as one line and free it. */
+static void
+json_emit(struct output *out, struct json_object *o)
+{
+	const char	*s;
+	size_t		 n;
+
+	s = json_object_to_json_string_ext(o, JSON_FLAGS);
+	n = strlen(s);
+	output_check(out, fwrite(s, 1, n, out->fp) == n);
+	output_check(out, fputc('\n', out->fp) != EOF);
+	json_object_put(o);
+	output_end_record(out);
+}
+
+static void
+json_conn(struct output *out, const struct conn *c)
+{
+	struct json_object	*o, *hs, *an, *ao;
+	const struct tcp_pair	*tp = &c->tcp;
+	uint16_t		 i;
+
+	if (out->flags & OUTPUT_QUIET)
+		return;
+	o = json_object_new_object();
+	add(o, "type", json_object_new_string("conn"));
+	add(o, "uid", json_object_new_string(c->id.uid));
+	add(o, "ts", json_seconds(c->id.first_ts));
+	add(o, "end_ts", json_seconds(c->last_ts));
+	add(o, "duration", json_seconds(c->last_ts - c->id.first_ts));
+	add(o, "client", json_endpoint(c, TCP_CLIENT));
+	add(o, "server", json_endpoint(c, TCP_SERVER));
+
+	hs = json_object_new_object();
+	add(hs, "complete", json_object_new_boolean(
+	    (tp->flags & TP_ESTABLISHED) != 0));
+	if (c->syn_ts != 0 && c->synack_ts != 0 && c->synack_ts >= c->syn_ts)
+		add(hs, "syn_synack", json_seconds(c->synack_ts - c->syn_ts));
+	if (c->synack_ts != 0 && c->ack_ts != 0 && c->ack_ts >= c->synack_ts)
+		add(hs, "synack_ack", json_seconds(c->ack_ts - c->synack_ts));
+	if (c->syn_ts != 0 && c->ack_ts != 0 && c->ack_ts >= c->syn_ts)
+		add(hs, "rtt", json_seconds(c->ack_ts - c->syn_ts));
+	add(o, "handshake", hs);
+	add(o, "end", json_object_new_string(flow_end_name(
+	    (enum conn_end)c->end)));
+	if (c->closer != CLOSER_NONE)
+		add(o, "closer", json_object_new_string(flow_closer_name(
+		    (enum conn_closer)c->closer)));
+	add(o, "midstream", json_object_new_boolean(
+	    (tp->flags & TP_MIDSTREAM) != 0));
+	an = json_object_new_array();
+	for (i = 0; i < c->anoms.n; i++) {
+		ao = json_object_new_object();
+		json_anomaly_fields(ao, &c->anoms.v[i]);
+		json_object_array_add(an, ao);
+	}
+	add(o, "anomalies", an);
+	json_emit(out, o);
+}
+
+static void
+json_anomaly(struct output *out, const struct conn_ident *id,
+    const struct anomaly *a)
+{
+	struct json_object *o;
+
+	if (!(out->flags & OUTPUT_EVENTS))
+		return;
+	o = json_object_new_object();
+	add(o, "type", json_object_new_string("anomaly"));
+	add(o, "uid", json_object_new_string(id->uid));
+	add(o, "client", json_endpoint_addr(id, TCP_CLIENT));
+	add(o, "server", json_endpoint_addr(id, TCP_SERVER));
+	json_anomaly_fields(o, a);
+	json_emit(out, o);
+}
+
+/* {"layer": count, ...} of the layers where results of kind r stopped. */
+static struct json_object *
+json_by_layer(const struct decode_stats *ds, enum decode_result r)
+{
+	struct json_object	*o = json_object_new_object();
+	unsigned		 l;
+
+	for (l = 0; l < LAYER_NLAYERS; l++)
+		if (ds->by_layer[r][l] != 0)
+			add(o, decode_layer_name((enum decode_layer)l),
+			    json_u64(ds->by_layer[r][l]));
+	return (o);
+}
+
+static void
+json_summary(struct output *out, const struct decode_stats *ds,
+    const struct flow_stats *fs)
+{
+	struct json_object	*o, *co, *e, *st[2], *an, *pk;
+	unsigned		 i, s;
+
+	o = json_object_new_object();
+	add(o, "type", json_object_new_string("summary"));
+
+	co = json_object_new_object();
+	add(co, "total", json_u64(fs->conns));
+	add(co, "live_max", json_u64(fs->live_max));
+	e = json_object_new_object();
+	for (i = END_FIN; i < END_NENDS; i++)
+		add(e, flow_end_name((enum conn_end)i), json_u64(fs->by_end[i]));
+	add(co, "end", e);
+	for (i = 0; i < 2; i++) {
+		st[i] = json_object_new_object();
+		for (s = 0; s < TCPS_NSTATES; s++)
+			if (fs->by_state[i][s] != 0)
+				add(st[i], tcpstate_name((enum tcp_state)s),
+				    json_u64(fs->by_state[i][s]));
+	}
+	add(co, "client_state", st[TCP_CLIENT]);
+	add(co, "server_state", st[TCP_SERVER]);
+	add(co, "late_segments", json_u64(fs->late_segments));
+	add(o, "connections", co);
+
+	an = json_object_new_object();
+	for (i = 0; i < AN_NIDS; i++)
+		if (fs->anomalies[i] != 0)
+			add(an, anomaly_def((enum anomaly_id)i)->name,
+			    json_u64(fs->anomalies[i]));
+	add(o, "anomalies", an);
+
+	pk = json_object_new_object();
+	add(pk, "read", json_u64(ds->packets));
+	add(pk, "bytes", json_u64(ds->bytes));
+	for (i = 0; i < DECODE_NRESULTS; i++)
+		add(pk, decode_result_name((enum decode_result)i),
+		    json_u64(ds->result[i]));
+	add(pk, "not_ip_by_layer", json_by_layer(ds, DECODE_NOT_IP));
+	add(pk, "truncated_by_layer", json_by_layer(ds, DECODE_TRUNCATED));
+	add(pk, "malformed_by_layer", json_by_layer(ds, DECODE_MALFORMED));
+	add(pk, "bad_tcp_option", json_u64(ds->bad_tcp_option));
+	add(pk, "first_fragment", json_u64(ds->first_fragment));
+	add(pk, "ip_len_over_frame", json_u64(ds->ip_len_over_frame));
+	add(pk, "tcp_options_truncated", json_u64(ds->tcp_options_truncated));
+	add(o, "packets", pk);
+	json_emit(out, o);
+}
+
+static const struct output_ops json_ops = {
+	json_conn, json_anomaly, json_summary, NULL
+};
+
+struct output *
+output_json_new(FILE *fp, unsigned flags)
+{
+	struct output *out;
+
+	out = xcalloc(1, sizeof(*out));
+	out->ops = &json_ops;
+	out->fp = fp;
+	out->flags = flags;
+	return (out);
+}

@@ -1,0 +1,59 @@
+/*
+ * output.h - the sinks records are written to: text and JSON.
+ *
+ * An output is a vtable over a FILE (Redis's dictType pattern): main()
+ * picks one, and the flow table's records reach it through main's sink.
+ * Outputs never decide anything; they format what they are given.
+ */
+#ifndef TCPFSM_OUTPUT_H
+#define TCPFSM_OUTPUT_H
+
+#include <stdio.h>
+
+struct conn;
+struct conn_ident;
+struct anomaly;
+struct decode_stats;
+struct flow_stats;
+
+/* struct output.flags */
+#define OUTPUT_EVENTS	0x01	/* write anomaly records as they are decided */
+#define OUTPUT_QUIET	0x02	/* no per-connection records, summary only */
+#define OUTPUT_FLUSH	0x04	/* flush after every record (pipes, terminals) */
+
+struct output;
+
+struct output_ops {
+	void	(*conn)(struct output *, const struct conn *);
+	void	(*anomaly)(struct output *, const struct conn_ident *,
+		    const struct anomaly *);
+	void	(*summary)(struct output *, const struct decode_stats *,
+		    const struct flow_stats *);
+	void	(*free)(struct output *);
+};
+
+struct output {
+	const struct output_ops *ops;
+	FILE		*fp;
+	unsigned	 flags;		/* OUTPUT_* */
+	int		 write_errno;	/* first write error, or 0 */
+	void		*priv;		/* the format's own state */
+};
+
+/* New outputs on fp (not closed by them).  Never NULL. */
+struct output	*output_text_new(FILE *fp, unsigned flags);
+struct output	*output_json_new(FILE *fp, unsigned flags);
+
+/* Free an output; NULL is fine. */
+void		 output_free(struct output *out);
+
+/*
+ * Note the outcome of a write: the first failure's errno is kept in
+ * out->write_errno.  ok is the write's own success.
+ */
+void		 output_check(struct output *out, int ok);
+
+/* After a record: flush if asked to, and check the stream. */
+void		 output_end_record(struct output *out);
+
+#endif /* TCPFSM_OUTPUT_H */
