@@ -188,13 +188,13 @@ anomaly_sentence(char *buf, size_t len, const struct anomaly *a)
 
 	switch (a->id) {
 	case AN_SYN_UNANSWERED:
-		snprintf(buf, len, "the client's SYN (sent %" PRIu64 " times) "
-		    "got neither a SYN-ACK nor a RST", d0);
+		snprintf(buf, len, "the client's SYN (sent %" PRIu64 " time%s) "
+		    "got neither a SYN-ACK nor a RST", d0, d0 == 1 ? "" : "s");
 		break;
 	case AN_SYNACK_UNACKED:
 		snprintf(buf, len, "the server's SYN-ACK (sent %" PRIu64
-		    " times) was never acknowledged; the server is left in "
-		    "SYN_RECEIVED", d0);
+		    " time%s) was never acknowledged; the server is left in "
+		    "SYN_RECEIVED", d0, d0 == 1 ? "" : "s");
 		break;
 	case AN_SYN_RETRANSMITTED:
 	case AN_SYNACK_RETRANSMITTED:

@@ -440,7 +440,8 @@ raise_events(struct flow_table *ft, struct conn *c, int dir, uint64_t ev,
 		raise(ft, c, AN_SIMULTANEOUS_OPEN, -1, WHO_BOTH, ts, 0, 0);
 	if (ev & TEV_SPLIT_HS)
 		raise(ft, c, AN_SPLIT_HANDSHAKE, -1, WHO_SERVER, ts, 0, 0);
-	if (ev & TEV_ACK_UNSEEN)
+	/* An old connection's ACK acknowledges its own numbers, not lost ones. */
+	if ((ev & TEV_ACK_UNSEEN) && !(ev & TEV_ACK_NOT_SYNACK))
 		raise(ft, c, AN_ACK_UNSEEN_DATA, -1, me, ts,
 		    (uint32_t)(seg->ack - r->snd_nxt), 0);
 	if (ev & TEV_SEQ_OOW)
@@ -751,8 +752,11 @@ tw_relate(struct flow_table *ft, struct conn *c, const struct trace *t,
 {
 	int	old_ep, tw_old = -1, key_side, new_ep, i;
 
+	/* The old endpoint that sent this SYN. */
+	old_ep = side == t->id.client_side ? TCP_CLIENT : TCP_SERVER;
+	/* Which was in TIME_WAIT: the SYN's sender first, if both were. */
 	for (i = 0; i < 2; i++)
-		if (t->state[i] == TCPS_TIME_WAIT)
+		if (t->state[i] == TCPS_TIME_WAIT && tw_old != old_ep)
 			tw_old = i;
 	if (tw_old < 0)
 		return;
@@ -761,8 +765,7 @@ tw_relate(struct flow_table *ft, struct conn *c, const struct trace *t,
 	new_ep = key_side == c->id.client_side ? TCP_CLIENT : TCP_SERVER;
 	c->tw_side = (uint8_t)(new_ep + 1);
 	memcpy(c->tw_prev_uid, t->id.uid, sizeof(c->tw_prev_uid));
-	/* The old endpoint that sent this SYN, and what it sent last time. */
-	old_ep = side == t->id.client_side ? TCP_CLIENT : TCP_SERVER;
+	/* What the SYN's sender sent last time decides RFC 6191. */
 	if ((t->flags & TR_TS_OK) &&
 	    (seg->opt.present & TCPO_TIMESTAMP) &&
 	    seq_gt(seg->opt.tsval, t->tsval[old_ep]))
@@ -935,6 +938,30 @@ flow_replay(struct flow_table *ft, struct conn *c, int dir,
 }
 
 /*
+ * Does a bare SYN from key side `side` begin a new connection on the
+ * 4-tuple of live connection c?  Yes when its sender has closed (sent a
+ * FIN, or sits in TIME_WAIT or CLOSED), or when it is the client trying
+ * again with a new ISN on an attempt that never got going.  A SYN with a
+ * new ISN on an open connection is not one (syn_on_established).
+ */
+static bool
+syn_starts_anew(const struct conn *c, int side, const struct tcpfsm_seg *seg)
+{
+	int				 ep = side == c->id.client_side ?
+					    TCP_CLIENT : TCP_SERVER;
+	const struct tcp_endpoint	*s = &c->tcp.ep[ep];
+
+	if ((s->flags & EP_SYN) && seg->seq == s->isn)
+		return (false);		/* its own SYN again */
+	if ((s->flags & EP_FIN) || s->state == TCPS_TIME_WAIT ||
+	    s->state == TCPS_CLOSED)
+		return (true);
+	return (ep == TCP_CLIENT && (s->flags & EP_SYN) &&
+	    !(c->tcp.flags & TP_ESTABLISHED) &&
+	    !tcpstate_synchronized(s->state));
+}
+
+/*
  * Which key side is the client of a new connection: the sender of a bare
  * SYN, the receiver of a SYN-ACK; mid-stream, the side that does not use
  * the lower (well-known) port.
@@ -959,7 +986,7 @@ flow_segment(struct flow_table *ft, const struct tcpfsm_seg *seg)
 	struct trace	*t;
 	uint32_t	 h;
 	int		 side, dir;
-	bool		 bare_syn;
+	bool		 bare_syn, both_fins;
 
 	ft->now = seg->ts;
 	ft->frame = seg->frame;
@@ -970,22 +997,15 @@ flow_segment(struct flow_table *ft, const struct tcpfsm_seg *seg)
 	bare_syn = (seg->flags & (TCPF_SYN | TCPF_ACK | TCPF_RST |
 	    TCPF_FIN)) == TCPF_SYN;
 	c = conn_lookup(ft, h, &k);
-	if (c != NULL) {
-		dir = side == c->id.client_side ? TCP_CLIENT : TCP_SERVER;
-		/*
-		 * The client tries again with a new ISN on an attempt that
-		 * never got going: the old attempt is over.
-		 */
-		if (bare_syn && dir == TCP_CLIENT &&
-		    (c->tcp.ep[TCP_CLIENT].flags & EP_SYN) &&
-		    seg->seq != c->tcp.ep[TCP_CLIENT].isn &&
-		    !(c->tcp.flags & TP_ESTABLISHED) &&
-		    !tcpstate_synchronized(c->tcp.ep[TCP_CLIENT].state)) {
-			decide_handshake(ft, c, seg->ts, true);
-			flow_finish_conn(ft, c, END_TIMEOUT);
-			c = NULL;
-		}
+	if (c != NULL && bare_syn && syn_starts_anew(c, side, seg)) {
+		both_fins = (c->tcp.ep[0].flags & EP_FIN) &&
+		    (c->tcp.ep[1].flags & EP_FIN);
+		decide_handshake(ft, c, seg->ts, true);
+		flow_finish_conn(ft, c, both_fins ? END_FIN : END_TIMEOUT);
+		c = NULL;
 	}
+	if (c != NULL)
+		dir = side == c->id.client_side ? TCP_CLIENT : TCP_SERVER;
 	if (c == NULL) {
 		t = trace_lookup(ft, h, &k);
 		if (t != NULL && !bare_syn) {

@@ -143,7 +143,7 @@ struct flow_config {
 #define FLOW_IDLE_TIMEOUT	(INT64_C(300) * 1000000)
 #define FLOW_MSL		(INT64_C(30) * 1000000)
 
-/* Fill cfg with the defaults and a seed from the system's random source. */
+/* Fill cfg with the defaults (seed 0: the caller picks one). */
 void		 flow_config_default(struct flow_config *cfg);
 
 /* A new table writing to sink.  Never NULL (allocation failure is fatal). */

@@ -140,6 +140,16 @@ ep_fin_acked(struct tcp_endpoint *ep)
 }
 
 /*
+ * Does the segment acknowledge ep's SYN: ISS < SEG.ACK =< SND.NXT (RFC 9293
+ * §3.10.7.3)?  More than ISN+1 when the SYN carried data (TCP Fast Open).
+ */
+static bool
+acks_own_syn(const struct tcp_endpoint *ep, const struct tcpfsm_seg *seg)
+{
+	return (seq_gt(seg->ack, ep->isn) && seq_leq(seg->ack, ep->snd_nxt));
+}
+
+/*
  * Is a RST from s acceptable to r (RFC 9293 §3.10.7.3 in SYN-SENT: it must
  * acknowledge the SYN; §3.10.7.4 otherwise: its sequence number must be in
  * the receive window)?  The window is r's last advertised one; a RST at
@@ -150,13 +160,14 @@ rst_acceptable(const struct tcp_endpoint *r, const struct tcp_endpoint *s,
     const struct tcpfsm_seg *seg)
 {
 	if (r->state == TCPS_SYN_SENT)
-		return ((seg->flags & TCPF_ACK) != 0 &&
-		    seg->ack == r->isn + 1);
+		return ((seg->flags & TCPF_ACK) != 0 && acks_own_syn(r, seg));
 	if ((s->flags & EP_SEQ) && seg->seq == s->snd_nxt)
 		return (true);
 	if (!(r->flags & EP_ACK) || !(r->flags & EP_WIN))
 		return (true);	/* nothing known to judge it by */
-	return (seq_geq(seg->seq, r->ack) && seq_leq(seg->seq, r->right_edge));
+	/* RCV.NXT <= SEG.SEQ < RCV.NXT+RCV.WND; a zero window takes RCV.NXT. */
+	return (seg->seq == r->ack || (seq_geq(seg->seq, r->ack) &&
+	    seq_lt(seg->seq, r->right_edge)));
 }
 
 static uint64_t
@@ -180,8 +191,14 @@ process_rst(struct tcp_pair *tp, int dir, const struct tcpfsm_seg *seg)
 		ev |= TEV_RST_AFTER_FIN;
 	s->flags |= EP_RST;
 	s->state = TCPS_CLOSED;
-	/* A listener ignores a RST (§3.10.7.2); everyone else is reset. */
-	if (r->state != TCPS_LISTEN)
+	/*
+	 * A listener ignores a RST (§3.10.7.2); a passive open's SYN_RECEIVED
+	 * goes back to LISTEN (§3.10.7.4); everyone else is reset.
+	 */
+	if (r->state == TCPS_SYN_RECEIVED && (r->flags & EP_SYNACK) &&
+	    !(r->flags & EP_BARE_SYN))
+		r->state = TCPS_LISTEN;
+	else if (r->state != TCPS_LISTEN)
 		r->state = TCPS_CLOSED;
 	tp->flags |= TP_RESET;
 	tp->rst_by = (uint8_t)dir;
@@ -345,7 +362,7 @@ send_syn(struct tcp_pair *tp, struct tcp_endpoint *s,
 			r->snd_nxt = seg->ack;
 			r->state = TCPS_SYN_SENT;
 		}
-		if ((r->flags & EP_SYN) && seg->ack != r->isn + 1)
+		if ((r->flags & EP_SYN) && !acks_own_syn(r, seg))
 			return (TEV_SYNACK | TEV_SYNACK_BAD_ACK);
 		return (TEV_SYNACK);
 	}
@@ -356,7 +373,7 @@ send_syn(struct tcp_pair *tp, struct tcp_endpoint *s,
 	if (ack && !(s->flags & EP_SYNACK)) {
 		/* Its SYN-ACK after its own bare SYN: simultaneous open. */
 		s->flags |= EP_SYNACK;
-		if ((r->flags & EP_SYN) && seg->ack != r->isn + 1)
+		if ((r->flags & EP_SYN) && !acks_own_syn(r, seg))
 			return (TEV_SYNACK_BAD_ACK);
 		return (0);
 	}
@@ -456,7 +473,8 @@ send_fin(struct tcp_pair *tp, int dir, const struct tcpfsm_seg *seg)
 
 /* The receiver r processes a segment from s (RFC 9293 §3.10.7). */
 static uint64_t
-receive(struct tcp_pair *tp, int dir, const struct tcpfsm_seg *seg)
+receive(struct tcp_pair *tp, int dir, const struct tcpfsm_seg *seg,
+    bool beyond_window)
 {
 	struct tcp_endpoint	*s = &tp->ep[dir], *r = &tp->ep[!dir];
 	bool			 syn = seg->flags & TCPF_SYN;
@@ -465,7 +483,7 @@ receive(struct tcp_pair *tp, int dir, const struct tcpfsm_seg *seg)
 	bool			 acks_syn, acks_fin;
 	uint64_t		 ev = 0;
 
-	acks_syn = ack && (r->flags & EP_SYN) && seg->ack == r->isn + 1;
+	acks_syn = ack && (r->flags & EP_SYN) && acks_own_syn(r, seg);
 	acks_fin = ack && (r->flags & EP_FIN) && seq_gt(seg->ack, r->fin_seq);
 
 	switch (r->state) {
@@ -522,7 +540,7 @@ receive(struct tcp_pair *tp, int dir, const struct tcpfsm_seg *seg)
 	}
 
 	/* The FIN, once, if it is not beyond the receiver's window. */
-	if (fin && !(r->flags & EP_GOT_FIN) && !(ev & TEV_SEQ_OOW)) {
+	if (fin && !(r->flags & EP_GOT_FIN) && !beyond_window) {
 		if (acks_fin && r->state == TCPS_FIN_WAIT_1)
 			ev |= TEV_FIN_ACKED;
 		ep_receive_fin(r, acks_fin);
@@ -640,12 +658,12 @@ tcpstate_update(struct tcp_pair *tp, int dir, const struct tcpfsm_seg *seg)
 	if (f & TCPF_SYN)
 		ev |= send_syn(tp, s, r, seg);
 	else if ((f & TCPF_ACK) && s->state == TCPS_SYN_SENT &&
-	    (r->flags & EP_SYN) && seg->ack == r->isn + 1) {
+	    (r->flags & EP_SYN) && acks_own_syn(r, seg)) {
 		/* It acknowledges the peer's SYN: the SYN-ACK reached it. */
 		s->state = TCPS_ESTABLISHED;
 	} else if ((f & TCPF_ACK) && s->state == TCPS_SYN_RECEIVED &&
-	    (r->flags & EP_SYN) && (seq_gt(seg->ack, r->isn + 1) ||
-	    (seg->payload_len > 0 && !(tp->flags & TP_TFO)))) {
+	    (r->flags & EP_SYN) && !(tp->flags & TP_TFO) &&
+	    (seq_gt(seg->ack, r->isn + 1) || seg->payload_len > 0)) {
 		/*
 		 * It acknowledges data the peer sent after the handshake, or
 		 * sends data itself, which only TCP Fast Open allows before
@@ -676,18 +694,25 @@ tcpstate_update(struct tcp_pair *tp, int dir, const struct tcpfsm_seg *seg)
 	}
 
 	/* The receiver side: the segment arrives. */
-	ev |= receive(tp, dir, seg);
+	ev |= receive(tp, dir, seg, (ev & TEV_SEQ_OOW) != 0);
 	ev |= check_stale_ack(s, r, seg, repeated);
 
+	/* Both synchronized: the handshake is complete, however it went. */
+	if (!(tp->flags & (TP_ESTABLISHED | TP_MIDSTREAM)) &&
+	    tcpstate_synchronized(s->state) && s->state != TCPS_UNKNOWN &&
+	    tcpstate_synchronized(r->state) && r->state != TCPS_UNKNOWN)
+		ev |= TEV_ESTABLISHED;
 	if ((ev & TEV_ESTABLISHED) && !(tp->flags & TP_ESTABLISHED)) {
 		tp->flags |= TP_ESTABLISHED;
-		if ((s->flags & EP_BARE_SYN) && (r->flags & EP_BARE_SYN)) {
-			if ((s->flags & EP_SYNACK) && (r->flags & EP_SYNACK))
-				ev |= TEV_SIMOPEN;
-			else
-				ev |= TEV_SPLIT_HS;
-		} else if (tp->flags & TP_SPLIT)
+		if ((s->flags & EP_BARE_SYN) && (r->flags & EP_BARE_SYN) &&
+		    (s->flags & EP_SYNACK) && (r->flags & EP_SYNACK)) {
+			tp->flags |= TP_SIMOPEN;
+			ev |= TEV_SIMOPEN;
+		} else if (((s->flags & EP_BARE_SYN) &&
+		    (r->flags & EP_BARE_SYN)) || (tp->flags & TP_SPLIT)) {
+			tp->flags |= TP_SPLIT;
 			ev |= TEV_SPLIT_HS;
+		}
 	}
 	/* Both FINs sent and acknowledged: the connection is over. */
 	if ((s->flags & EP_FIN) && (r->flags & EP_FIN) &&
