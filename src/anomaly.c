@@ -274,9 +274,14 @@ anomaly_sentence(char *buf, size_t len, const struct anomaly *a)
 		    "close", who);
 		break;
 	case AN_PREMATURE_TIME_WAIT_EXIT:
-		snprintf(buf, len, "the %s, in TIME_WAIT since connection %s, "
-		    "acted as if it had left it %.3f s early",
-		    who, a->related_uid, (double)d0 / 1e6);
+		if (a->related_uid[0] != '\0')
+			snprintf(buf, len, "the %s, in TIME_WAIT since "
+			    "connection %s, acted as if it had left it %.3f s "
+			    "early", who, a->related_uid, (double)d0 / 1e6);
+		else
+			snprintf(buf, len, "the %s answered a retransmitted "
+			    "FIN with a RST, as if it had left TIME_WAIT %.3f "
+			    "s early", who, (double)d0 / 1e6);
 		break;
 	case AN_TIME_WAIT_REUSE:
 		snprintf(buf, len, "a new connection reused the 4-tuple of %s "
