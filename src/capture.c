@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,8 @@
 struct capture {
 	pcap_t		*p;
 	FILE		*fp;		/* owned by p once pcap_fopen_offline took it */
+	int		 live;		/* an interface, not a file */
+	int		 fd;		/* selectable descriptor, or -1 */
 	enum decode_link link;
 	capture_cb	 cb;		/* valid during capture_dispatch() */
 	void		*arg;
@@ -81,6 +84,24 @@ capture_map_link(int dlt, enum decode_link *link)
 	}
 }
 
+/* Map the handle's link type, or say which one is not supported. */
+static int
+capture_check_link(struct capture *cap, char *err, size_t errlen)
+{
+	const char	*name, *desc;
+	int		 dlt;
+
+	dlt = pcap_datalink(cap->p);
+	if (capture_map_link(dlt, &cap->link))
+		return (0);
+	name = pcap_datalink_val_to_name(dlt);
+	desc = pcap_datalink_val_to_description(dlt);
+	snprintf(err, errlen, "unsupported link type %s (%s, DLT %d)",
+	    name != NULL ? name : "unknown",
+	    desc != NULL ? desc : "no description", dlt);
+	return (-1);
+}
+
 struct capture *
 capture_open_file(const char *path, char *err, size_t errlen)
 {
@@ -88,8 +109,6 @@ capture_open_file(const char *path, char *err, size_t errlen)
 	struct capture	*cap;
 	struct stat	 st;
 	FILE		*fp;
-	const char	*name, *desc;
-	int		 dlt;
 
 	if (strcmp(path, "-") == 0)
 		fp = stdin;
@@ -119,13 +138,8 @@ capture_open_file(const char *path, char *err, size_t errlen)
 		goto fail;
 	}
 	cap->fp = fp;
-	dlt = pcap_datalink(cap->p);
-	if (!capture_map_link(dlt, &cap->link)) {
-		name = pcap_datalink_val_to_name(dlt);
-		desc = pcap_datalink_val_to_description(dlt);
-		snprintf(err, errlen, "unsupported link type %s (%s, DLT %d)",
-		    name != NULL ? name : "unknown",
-		    desc != NULL ? desc : "no description", dlt);
+	cap->fd = -1;
+	if (capture_check_link(cap, err, errlen) == -1) {
 		capture_close(cap);
 		return (NULL);
 	}
@@ -135,6 +149,153 @@ fail:
 	if (fp != stdin)
 		fclose(fp);
 	return (NULL);
+}
+
+/* "what: libpcap's words" for a pcap_activate() status. */
+static void
+activate_message(pcap_t *p, int status, char *buf, size_t len)
+{
+	const char *detail = pcap_geterr(p);
+
+	/* These statuses come with a message naming the cause; others not. */
+	if ((status == PCAP_ERROR || status == PCAP_ERROR_NO_SUCH_DEVICE ||
+	    status == PCAP_ERROR_PERM_DENIED ||
+	    status == PCAP_WARNING_PROMISC_NOTSUP ||
+	    status == PCAP_WARNING) && detail != NULL && detail[0] != '\0')
+		snprintf(buf, len, "%s (%s)", pcap_statustostr(status), detail);
+	else
+		snprintf(buf, len, "%s", pcap_statustostr(status));
+}
+
+struct capture *
+capture_open_live(const struct capture_live_opts *o, char *err,
+    size_t errlen, char *warn, size_t warnlen)
+{
+	char		 ebuf[PCAP_ERRBUF_SIZE];
+	struct capture	*cap;
+	pcap_t		*p;
+	int		 status;
+
+	warn[0] = '\0';
+	ebuf[0] = '\0';
+	if ((p = pcap_create(o->iface, ebuf)) == NULL) {
+		snprintf(err, errlen, "%s", ebuf);
+		return (NULL);
+	}
+	if (o->snaplen > 0)
+		(void)pcap_set_snaplen(p, o->snaplen);
+	(void)pcap_set_promisc(p, o->promisc);
+	if (o->buffer_kib > 0)
+		(void)pcap_set_buffer_size(p, o->buffer_kib * 1024);
+#ifdef HAVE_PCAP_SET_IMMEDIATE_MODE
+	(void)pcap_set_immediate_mode(p, o->immediate);
+#endif
+	/* Packets are handed over at least every 100 ms when not immediate. */
+	(void)pcap_set_timeout(p, 100);
+	status = pcap_activate(p);
+	if (status < 0) {
+		activate_message(p, status, err, errlen);
+		pcap_close(p);
+		return (NULL);
+	}
+	if (status > 0)
+		activate_message(p, status, warn, warnlen);
+
+	cap = xcalloc(1, sizeof(*cap));
+	cap->p = p;
+	cap->live = 1;
+	cap->fd = -1;
+	if (capture_check_link(cap, err, errlen) == -1) {
+		capture_close(cap);
+		return (NULL);
+	}
+	/*
+	 * Non-blocking, and waited on with poll(): on Linux a read with a
+	 * timeout may still block while no packet comes, and the timers
+	 * must run in a quiet network too.
+	 */
+	if (pcap_setnonblock(p, 1, ebuf) == -1) {
+		snprintf(err, errlen, "%s", ebuf);
+		capture_close(cap);
+		return (NULL);
+	}
+	cap->fd = pcap_get_selectable_fd(p);
+	return (cap);
+}
+
+int
+capture_set_filter(struct capture *cap, const char *expr, char *err,
+    size_t errlen)
+{
+	struct bpf_program	prog;
+	int			rc;
+
+	if (pcap_compile(cap->p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) ==
+	    -1) {
+		snprintf(err, errlen, "%s", pcap_geterr(cap->p));
+		return (-1);
+	}
+	rc = pcap_setfilter(cap->p, &prog);
+	if (rc == -1)
+		snprintf(err, errlen, "%s", pcap_geterr(cap->p));
+	pcap_freecode(&prog);
+	return (rc == -1 ? -1 : 0);
+}
+
+int
+capture_wait(struct capture *cap, int timeout_ms)
+{
+	struct pollfd	pfd;
+	int		n;
+
+	if (!cap->live || cap->fd < 0)
+		return (1);
+	pfd.fd = cap->fd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	n = poll(&pfd, 1, timeout_ms);
+	if (n < 0)
+		return (-1);
+	return (n > 0 ? 1 : 0);
+}
+
+int
+capture_get_stats(struct capture *cap, struct capture_stats *st)
+{
+	struct pcap_stat ps;
+
+	memset(st, 0, sizeof(*st));
+	if (!cap->live || pcap_stats(cap->p, &ps) == -1)
+		return (-1);
+	st->received = ps.ps_recv;
+	st->dropped = ps.ps_drop;
+	st->ifdropped = ps.ps_ifdrop;
+	return (0);
+}
+
+int
+capture_list_interfaces(FILE *fp, char *err, size_t errlen)
+{
+	char		 ebuf[PCAP_ERRBUF_SIZE];
+	pcap_if_t	*all, *d;
+	int		 i = 0;
+
+	if (pcap_findalldevs(&all, ebuf) == -1) {
+		snprintf(err, errlen, "%s", ebuf);
+		return (-1);
+	}
+	for (d = all; d != NULL; d = d->next) {
+		fprintf(fp, "%d.%s", ++i, d->name);
+		if (d->description != NULL)
+			fprintf(fp, " (%s)", d->description);
+		if (d->flags & PCAP_IF_LOOPBACK)
+			fprintf(fp, " [Loopback]");
+		if (d->flags & PCAP_IF_UP)
+			fprintf(fp, " [Up]");
+		fprintf(fp, "\n");
+	}
+	pcap_freealldevs(all);
+	return (0);
 }
 
 /* libpcap's callback: translate the record header and pass the frame on. */

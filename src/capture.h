@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "decode.h"
 
@@ -47,6 +48,54 @@ struct capture	*capture_open_file(const char *path, char *err, size_t errlen);
  */
 int		 capture_dispatch(struct capture *cap, int cnt, capture_cb cb,
 		    void *arg, char *err, size_t errlen);
+
+/* How to open an interface (tcpdump's -i, -s, -p, -B). */
+struct capture_live_opts {
+	const char	*iface;
+	int		 snaplen;	/* 0: libpcap's default */
+	int		 promisc;	/* 1 unless -p */
+	int		 buffer_kib;	/* 0: libpcap's default */
+	int		 immediate;	/* deliver packets as they arrive */
+};
+
+/* Kernel counters of a live capture (pcap_stats()). */
+struct capture_stats {
+	uint64_t	 received;	/* packets the filter accepted */
+	uint64_t	 dropped;	/* dropped for lack of buffer space */
+	uint64_t	 ifdropped;	/* dropped by the interface or driver */
+};
+
+/*
+ * Open an interface for live capture: pcap_create, the options, then
+ * pcap_activate, with the handle non-blocking so the caller's loop can
+ * run timers while the network is quiet.  On error NULL is returned and
+ * err holds libpcap's message.  A warning from pcap_activate is written
+ * to warn (empty when there is none) and the capture goes on.
+ */
+struct capture	*capture_open_live(const struct capture_live_opts *o,
+		    char *err, size_t errlen, char *warn, size_t warnlen);
+
+/*
+ * Compile and install a BPF filter (pcap-filter(7)).  Returns 0, or -1
+ * with libpcap's message in err.
+ */
+int		 capture_set_filter(struct capture *cap, const char *expr,
+		    char *err, size_t errlen);
+
+/*
+ * Wait up to timeout_ms for packets to read (live captures).  Returns
+ * 1 when there may be some, 0 on timeout, -1 on error (EINTR included).
+ */
+int		 capture_wait(struct capture *cap, int timeout_ms);
+
+/* Counters of a live capture.  Returns 0, or -1 (files have none). */
+int		 capture_get_stats(struct capture *cap, struct capture_stats *st);
+
+/*
+ * List the interfaces a capture could open (tcpdump -D).  Returns 0, or
+ * -1 with libpcap's message in err.
+ */
+int		 capture_list_interfaces(FILE *fp, char *err, size_t errlen);
 
 /* Make a running capture_dispatch() return CAPTURE_BREAK (signal-safe). */
 void		 capture_breakloop(struct capture *cap);

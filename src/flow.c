@@ -1026,6 +1026,15 @@ flow_segment(struct flow_table *ft, const struct tcpfsm_seg *seg)
 	flow_replay(ft, c, dir, seg);
 }
 
+void
+flow_tick(struct flow_table *ft, int64_t now)
+{
+	if (now <= ft->now)
+		return;
+	ft->now = now;
+	flow_expire(ft, now);
+}
+
 static int
 cmp_serial(const void *a, const void *b)
 {

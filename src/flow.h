@@ -158,6 +158,12 @@ struct flow_table *flow_new(const struct flow_config *cfg,
 void		 flow_segment(struct flow_table *ft, const struct tcpfsm_seg *seg);
 
 /*
+ * Let time pass without a packet (a live capture in a quiet network):
+ * timers due by now fire.  Time never goes back.
+ */
+void		 flow_tick(struct flow_table *ft, int64_t now);
+
+/*
  * The input ended: decide what the end of input lets decide, and finish
  * every live connection as open_at_end, oldest first.
  */

@@ -1,0 +1,104 @@
+#!/bin/sh
+# bench.sh - tcpfsm's speed and memory against the bare libpcap read loop
+# and its peers, side by side in one run on the same cached files.
+#
+# usage: tests/bench.sh [flood-packets [mix-packets]]    (make bench)
+#
+# Generates two captures with tests/gen-traffic (a flood of short
+# connections, a realistic mix), reads each once to have it in the page
+# cache, then runs every command RUNS times (default 3) and keeps the
+# fastest run: elapsed seconds, packets per second, the time as a ratio to
+# the bare loop (tests/pcap-loop), and the peak RSS.  tshark and tcptrace
+# run when installed.  With valgrind installed, callgrind counts tcpfsm's
+# instructions per packet and per connection record on a small flood:
+# instruction counts, unlike seconds, do not depend on what else the
+# machine is doing.
+set -u
+
+top_builddir=${top_builddir:-.}
+top_srcdir=${top_srcdir:-.}
+TCPFSM=${TCPFSM:-$top_builddir/src/tcpfsm}
+GEN=$top_builddir/tests/gen-traffic
+LOOP=$top_builddir/tests/pcap-loop
+RUNS=${RUNS:-3}
+FLOOD_PKTS=${1:-1500000}
+MIX_PKTS=${2:-1500000}
+DIR=${BENCH_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/tcpfsm-bench.XXXXXX")}
+trap '[ -z "${BENCH_DIR:-}" ] && rm -rf "$DIR"' EXIT
+
+for prog in "$TCPFSM" "$GEN" "$LOOP"; do
+	[ -x "$prog" ] || { echo "bench.sh: $prog: not built (make bench)" >&2; exit 1; }
+done
+[ -x /usr/bin/time ] || { echo "bench.sh: needs GNU time (/usr/bin/time)" >&2; exit 1; }
+
+# best CMD...: the fastest of RUNS runs as "seconds peak-KiB".
+best() {
+	b=
+	for _ in $(seq "$RUNS"); do
+		/usr/bin/time -f '%e %M' -o "$DIR/time" "$@" >/dev/null 2>"$DIR/err" ||
+		    { echo "bench.sh: $*: failed: $(tail -1 "$DIR/err")" >&2; echo "- -"; return; }
+		r=$(tail -1 "$DIR/time")
+		if [ -z "$b" ] || awk -v a="${r% *}" -v b="${b% *}" 'BEGIN { exit !(a < b) }'; then
+			b=$r
+		fi
+	done
+	echo "$b"
+}
+
+row() {
+	# row NAME SECONDS KIB PACKETS BASE
+	awk -v n="$1" -v s="$2" -v k="$3" -v p="$4" -v b="$5" 'BEGIN {
+		if (s == "-") { printf "  %-34s %9s\n", n, "failed"; exit }
+		t = s < 0.005 ? 0.005 : s
+		printf "  %-34s %8.2f s %11.0f %7.2fx %9.1f MB\n", n, s, p / t, t / b, k / 1024
+	}'
+}
+
+bench_file() {
+	name=$1 pcap=$2 pkts=$3
+	cat "$pcap" >/dev/null
+	base=$(best "$LOOP" "$pcap")
+	base_s=${base% *}
+	[ "$base_s" = "-" ] && return
+	printf '\n%s: %s packets, %s MB\n' "$name" "$pkts" "$(($(wc -c <"$pcap") / 1048576))"
+	printf '  %-34s %10s %11s %8s %12s\n' command time packets/s "x loop" "peak RSS"
+	row "bare pcap_dispatch loop" "$base_s" "${base#* }" "$pkts" "$base_s"
+	r=$(best "$TCPFSM" -q -r "$pcap"); row "tcpfsm -q" "${r% *}" "${r#* }" "$pkts" "$base_s"
+	r=$(best "$TCPFSM" -F json -o /dev/null -r "$pcap"); row "tcpfsm -F json -o /dev/null" "${r% *}" "${r#* }" "$pkts" "$base_s"
+	r=$(best "$TCPFSM" -F text -o /dev/null -r "$pcap"); row "tcpfsm -F text -o /dev/null" "${r% *}" "${r#* }" "$pkts" "$base_s"
+	if command -v tcptrace >/dev/null 2>&1; then
+		r=$(best tcptrace -n "$pcap"); row "tcptrace -n" "${r% *}" "${r#* }" "$pkts" "$base_s"
+	fi
+	if command -v tshark >/dev/null 2>&1; then
+		r=$(best tshark -n -q -z conv,tcp -r "$pcap"); row "tshark -q -z conv,tcp" "${r% *}" "${r#* }" "$pkts" "$base_s"
+	fi
+}
+
+echo "tcpfsm benchmark: $(uname -srm), $(nproc) CPU(s): $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ //')"
+echo "best of $RUNS runs each, files in the page cache"
+"$GEN" -m flood -p "$FLOOD_PKTS" -o "$DIR/flood.pcap" 2>"$DIR/gen-flood.log" || exit 1
+"$GEN" -m mix -p "$MIX_PKTS" -o "$DIR/mix.pcap" 2>"$DIR/gen-mix.log" || exit 1
+conns=$("$TCPFSM" -q -r "$DIR/flood.pcap" | sed -n 's/^connections //p')
+bench_file "flood ($conns connections)" "$DIR/flood.pcap" "$FLOOD_PKTS"
+conns=$("$TCPFSM" -q -r "$DIR/mix.pcap" | sed -n 's/^connections //p')
+bench_file "mix ($conns connections)" "$DIR/mix.pcap" "$MIX_PKTS"
+
+if command -v valgrind >/dev/null 2>&1; then
+	"$GEN" -m flood -p 100000 -o "$DIR/small.pcap" 2>/dev/null
+	conns=$("$TCPFSM" -q -r "$DIR/small.pcap" | sed -n 's/^connections //p')
+	ir() {
+		valgrind --tool=callgrind --callgrind-out-file="$DIR/cg" "$@" \
+		    >/dev/null 2>"$DIR/cg.log"
+		sed -n 's/^summary: *//p' "$DIR/cg"
+	}
+	loop=$(ir "$LOOP" "$DIR/small.pcap")
+	q=$(ir "$TCPFSM" -q -r "$DIR/small.pcap")
+	json=$(ir "$TCPFSM" -F json -o /dev/null -r "$DIR/small.pcap")
+	echo
+	echo "callgrind, 100000-packet flood ($conns connections): instructions"
+	awk -v l="$loop" -v q="$q" -v j="$json" -v c="$conns" 'BEGIN {
+		printf "  bare loop          %6.0f per packet\n", l / 100000
+		printf "  tcpfsm -q          %6.0f per packet (%.0f above the loop)\n", q / 100000, (q - l) / 100000
+		printf "  tcpfsm -F json     %6.0f per connection record (above -q)\n", (j - q) / c
+	}'
+fi
