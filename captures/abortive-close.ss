@@ -1,0 +1,4 @@
+# client tcpfsm-rec-c 198.18.0.1 2001:db8::1
+State Recv-Q Send-Q Local Address:Port Peer Address:PortProcess
+# server tcpfsm-rec-s 198.18.0.2 2001:db8::2
+State Recv-Q Send-Q Local Address:Port Peer Address:PortProcess
