@@ -25,6 +25,8 @@
 /* A receiver that acknowledged older data this many times missed the FIN. */
 #define STALE_ACKS_MISSED_FIN	2
 
+static bool	acked_past(const struct tcp_endpoint *, uint32_t);
+
 static const char *const state_names[TCPS_NSTATES] = {
 	"CLOSED", "LISTEN", "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED",
 	"FIN_WAIT_1", "FIN_WAIT_2", "CLOSE_WAIT", "CLOSING", "LAST_ACK",
@@ -35,6 +37,19 @@ const char *
 tcpstate_name(enum tcp_state s)
 {
 	return ((unsigned)s < TCPS_NSTATES ? state_names[s] : "INVALID");
+}
+
+void
+tcpstate_synack_unanswered(struct tcp_pair *tp)
+{
+	struct tcp_endpoint *cl = &tp->ep[TCP_CLIENT];
+	struct tcp_endpoint *sv = &tp->ep[TCP_SERVER];
+
+	if (cl->state == TCPS_ESTABLISHED && (sv->flags & EP_SYN) &&
+	    !acked_past(cl, sv->isn) && !(cl->flags & EP_FIN)) {
+		cl->state = TCPS_SYN_SENT;
+		cl->doubts |= DOUBT_SYNACK;
+	}
 }
 
 bool
@@ -176,12 +191,33 @@ process_rst(struct tcp_pair *tp, int dir, const struct tcpfsm_seg *seg)
 	struct tcp_endpoint	*s = &tp->ep[dir], *r = &tp->ep[!dir];
 	uint64_t		 ev = 0;
 
+	if ((s->flags & EP_OWES_RST) && seg->seq == s->owed_rst_seq &&
+	    (s->flags & EP_SYN)) {
+		/*
+		 * <SEQ=SEG.ACK><CTL=RST>: the answer RFC 9293 §3.10.7.3-4
+		 * gives an unacceptable segment.  Its sender drops that
+		 * segment and stays as it was; only the receiver may take it.
+		 */
+		s->flags &= ~EP_OWES_RST;
+		ev = TEV_RST_REPLY;
+		if (!(tp->flags & (TP_ESTABLISHED | TP_MIDSTREAM)))
+			ev |= TEV_RST_IN_HS;
+		if (rst_acceptable(r, s, seg) && r->state == TCPS_SYN_RECEIVED &&
+		    (r->flags & EP_SYNACK) && !(r->flags & EP_BARE_SYN))
+			r->state = TCPS_LISTEN;
+		return (ev);
+	}
 	if (!rst_acceptable(r, s, seg))
 		return (TEV_RST_OOW);
 	if (r->state == TCPS_TIME_WAIT)
 		ev |= TEV_TW_ASSASSIN;	/* RFC 1337 */
-	if (r->state == TCPS_SYN_SENT && !(s->flags & EP_SYN)) {
-		/* The answer to a SYN was a RST: nobody listens there. */
+	if (!(s->flags & EP_SYN) && !(tp->flags & (TP_MIDSTREAM |
+	    TP_ESTABLISHED)) && (r->state == TCPS_SYN_SENT ||
+	    r->state == TCPS_CLOSED)) {
+		/*
+		 * The answer to a SYN, or to a probe, was a RST: nobody
+		 * listens there (RFC 9293 §3.10.7.1).
+		 */
 		ev |= TEV_REJECTED;
 		tp->flags |= TP_REJECTED;
 	} else if (!(tp->flags & TP_ESTABLISHED) &&
@@ -344,8 +380,14 @@ send_syn(struct tcp_pair *tp, struct tcp_endpoint *s,
 			tp->flags |= TP_WSCALE_OK;
 		if (!ack) {
 			s->flags |= EP_BARE_SYN;
+			/*
+			 * A listener that already acknowledged the peer's SYN
+			 * sends the SYN half of a split SYN-ACK.
+			 */
 			if (s->state == TCPS_CLOSED || s->state == TCPS_LISTEN)
-				s->state = TCPS_SYN_SENT;
+				s->state = ((r->flags & EP_SYN) &&
+				    acked_past(s, r->isn)) ? TCPS_SYN_RECEIVED :
+				    TCPS_SYN_SENT;
 			return (TEV_SYN);
 		}
 		s->flags |= EP_SYNACK;
@@ -366,6 +408,21 @@ send_syn(struct tcp_pair *tp, struct tcp_endpoint *s,
 			return (TEV_SYNACK | TEV_SYNACK_BAD_ACK);
 		return (TEV_SYNACK);
 	}
+	if (seg->seq != s->isn && (s->state == TCPS_LISTEN ||
+	    s->state == TCPS_CLOSED) && ack) {
+		/*
+		 * Back in LISTEN (a RST undid its first answer), it answers
+		 * the SYN anew, with a new ISN: a new passive open.
+		 */
+		s->flags &= ~(EP_SYN | EP_SYNACK | EP_HOLE);
+		ep_take_syn(s, seg);
+		s->flags |= EP_SYNACK | EP_SEQ;
+		s->snd_nxt = seg->seq + 1 + seg->payload_len;
+		s->state = TCPS_SYN_RECEIVED;
+		if ((r->flags & EP_SYN) && !acks_own_syn(r, seg))
+			return (TEV_SYNACK | TEV_SYNACK_BAD_ACK);
+		return (TEV_SYNACK);
+	}
 	if (seg->seq != s->isn) {
 		/* A new ISN while this connection lives (RFC 9293 §3.10.7.4). */
 		return (tcpstate_synchronized(s->state) ? TEV_SYN_ON_EST : 0);
@@ -382,10 +439,20 @@ send_syn(struct tcp_pair *tp, struct tcp_endpoint *s,
 		/* Its SYN again: whatever came back never reached it. */
 		if ((s->state == TCPS_ESTABLISHED ||
 		    s->state == TCPS_SYN_RECEIVED) && !(s->flags & EP_FIN)) {
+			/*
+			 * And the next SYN-ACK may not reach it either: only
+			 * its own ACK will say one did.
+			 */
 			s->state = TCPS_SYN_SENT;
+			s->doubts |= DOUBT_SYNACK;
 			return (TEV_SYN_RETX | TEV_CORRECTED);
 		}
 		return (TEV_SYN_RETX);
+	}
+	if (s->state == TCPS_LISTEN || s->state == TCPS_CLOSED) {
+		/* Back in LISTEN after a RST, it answers the SYN again. */
+		s->state = TCPS_SYN_RECEIVED;
+		return (TEV_SYNACK_RETX);
 	}
 	/*
 	 * Its SYN-ACK again: the handshake's last ACK never reached it (or
@@ -471,6 +538,17 @@ send_fin(struct tcp_pair *tp, int dir, const struct tcpfsm_seg *seg)
 	return (ev);
 }
 
+/*
+ * r received a segment it cannot accept: by RFC 9293 it answers with
+ * <SEQ=SEG.ACK><CTL=RST>, which is then no abort of its own.
+ */
+static void
+owe_rst(struct tcp_endpoint *r, const struct tcpfsm_seg *seg)
+{
+	r->flags |= EP_OWES_RST;
+	r->owed_rst_seq = seg->ack;
+}
+
 /* The receiver r processes a segment from s (RFC 9293 §3.10.7). */
 static uint64_t
 receive(struct tcp_pair *tp, int dir, const struct tcpfsm_seg *seg,
@@ -496,7 +574,9 @@ receive(struct tcp_pair *tp, int dir, const struct tcpfsm_seg *seg,
 		break;
 	case TCPS_SYN_SENT:
 		if (syn && ack) {
-			if (acks_syn) {
+			if (!acks_syn)
+				owe_rst(r, seg);
+			else if (!(r->doubts & DOUBT_SYNACK)) {
 				r->state = TCPS_ESTABLISHED;
 				ev |= TEV_HS_ANSWERED;
 			}
@@ -506,24 +586,26 @@ receive(struct tcp_pair *tp, int dir, const struct tcpfsm_seg *seg,
 			ev |= TEV_HS_ANSWERED;
 		} else if (ack && !(s->flags & EP_SYN)) {
 			/* An ACK where a SYN-ACK belongs. */
-			if (acks_syn)
+			if (acks_syn) {
 				tp->flags |= TP_SPLIT;
-			else
+				r->doubts |= DOUBT_SYN_ACKED;
+			} else {
 				ev |= TEV_ACK_NOT_SYNACK;
+				owe_rst(r, seg);
+			}
 		}
 		break;
 	case TCPS_SYN_RECEIVED:
 		if (ack && !syn) {
 			if (seq_gt(seg->ack, r->isn) &&
-			    seq_leq(seg->ack, r->snd_nxt)) {
+			    seq_leq(seg->ack, r->snd_nxt))
 				r->state = TCPS_ESTABLISHED;
-				ev |= TEV_ESTABLISHED;
-			} else
+			else {
 				ev |= TEV_HS_ACK_BAD;
-		} else if (syn && ack && acks_syn) {
+				owe_rst(r, seg);
+			}
+		} else if (syn && ack && acks_syn)
 			r->state = TCPS_ESTABLISHED;
-			ev |= TEV_ESTABLISHED;
-		}
 		break;
 	case TCPS_FIN_WAIT_1:
 	case TCPS_CLOSING:
@@ -623,7 +705,9 @@ tcpstate_update(struct tcp_pair *tp, int dir, const struct tcpfsm_seg *seg)
 		return (ev);
 	}
 
-	ev |= ep_track_seq(s, seg);
+	/* A SYN with a new ISN is no part of this sequence space. */
+	if (!((f & TCPF_SYN) && (s->flags & EP_SYN) && seg->seq != s->isn))
+		ev |= ep_track_seq(s, seg);
 	repeated = (s->flags & EP_ACK) && (f & TCPF_ACK) && seg->ack == s->ack;
 	if (f & TCPF_ACK)
 		ev |= ep_track_ack(tp, s, r, seg);
@@ -657,9 +741,18 @@ tcpstate_update(struct tcp_pair *tp, int dir, const struct tcpfsm_seg *seg)
 	}
 	if (f & TCPF_SYN)
 		ev |= send_syn(tp, s, r, seg);
-	else if ((f & TCPF_ACK) && s->state == TCPS_SYN_SENT &&
+	else if ((f & TCPF_ACK) && s->state == TCPS_SYN_RECEIVED &&
+	    (s->doubts & DOUBT_SYN_ACKED) && (r->flags & EP_SYN) &&
+	    acks_own_syn(r, seg)) {
+		/*
+		 * The split handshake's last ACK: its own SYN was acknowledged
+		 * apart, and now it acknowledges the peer's.
+		 */
+		s->state = TCPS_ESTABLISHED;
+	} else if ((f & TCPF_ACK) && s->state == TCPS_SYN_SENT &&
 	    (r->flags & EP_SYN) && acks_own_syn(r, seg)) {
 		/* It acknowledges the peer's SYN: the SYN-ACK reached it. */
+		s->doubts &= (uint8_t)~DOUBT_SYNACK;
 		s->state = TCPS_ESTABLISHED;
 	} else if ((f & TCPF_ACK) && s->state == TCPS_SYN_RECEIVED &&
 	    (r->flags & EP_SYN) && !(tp->flags & TP_TFO) &&

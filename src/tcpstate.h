@@ -53,6 +53,7 @@ enum tcp_state {
 #define EP_BARE_SYN	0x1000	/* sent a SYN without ACK */
 #define EP_TS_SEEN	0x2000	/* tsval is valid */
 #define EP_INFERRED	0x4000	/* its SYN was not seen; the peer told of it */
+#define EP_OWES_RST	0x8000	/* got an unacceptable segment: a RST may answer */
 
 /* One endpoint's view: its state and what it has sent and acknowledged. */
 struct tcp_endpoint {
@@ -62,7 +63,9 @@ struct tcp_endpoint {
 	uint16_t	 mss;		/* from its SYN, 0 without */
 	uint16_t	 last_win_raw;	/* window field of its last segment */
 	uint8_t		 stale_acks;	/* ACKs below the peer's FIN since it */
-	uint8_t		 pad[3];
+	uint8_t		 doubts;	/* DOUBT_* */
+	uint8_t		 pad[2];
+	uint32_t	 owed_rst_seq;	/* the RST answering it would carry this */
 	uint32_t	 isn;		/* its initial sequence number */
 	uint32_t	 snd_nxt;	/* one past the last sequence number it sent */
 	uint32_t	 fin_seq;	/* sequence number of its FIN */
@@ -82,6 +85,10 @@ struct tcp_endpoint {
 	uint32_t	 syn_retx;	/* retransmitted SYN or SYN-ACK */
 	uint32_t	 fin_retx;	/* retransmitted FIN */
 };
+
+/* struct tcp_endpoint.doubts: what its behaviour refuted. */
+#define DOUBT_SYNACK	0x01	/* a SYN-ACK reaching it (it sent its SYN again) */
+#define DOUBT_SYN_ACKED	0x02	/* the peer acknowledged its SYN (split handshake) */
 
 /* struct tcp_pair.flags */
 #define TP_WSCALE_OK	0x01	/* both SYNs carried window scale */
@@ -143,6 +150,7 @@ struct tcp_pair {
 #define TEV_FIN			(UINT64_C(1) << 34)	/* a first FIN from the sender */
 #define TEV_FIN_ACKED		(UINT64_C(1) << 35)	/* the receiver's FIN got acknowledged */
 #define TEV_HS_ANSWERED		(UINT64_C(1) << 36)	/* the receiver's SYN got an answer */
+#define TEV_RST_REPLY		(UINT64_C(1) << 37)	/* a RST answering an unacceptable segment */
 
 /* Start a pair: both endpoints CLOSED with nothing seen. */
 void	tcpstate_init(struct tcp_pair *tp);
@@ -153,6 +161,13 @@ void	tcpstate_init(struct tcp_pair *tp);
  */
 uint64_t tcpstate_update(struct tcp_pair *tp, int dir,
 	    const struct tcpfsm_seg *seg);
+
+/*
+ * The handshake timeout passed with the server's SYN-ACK unacknowledged:
+ * a client that never acknowledged it never got it (or does not exist),
+ * whatever arrival was assumed.  Puts such a client back in SYN_SENT.
+ */
+void	tcpstate_synack_unanswered(struct tcp_pair *tp);
 
 /* Is the state one where the endpoint has a synchronized connection? */
 bool	tcpstate_synchronized(enum tcp_state s);

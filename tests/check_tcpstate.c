@@ -379,10 +379,14 @@ static const struct fsm_case open_cases[] = {
 	  CLEAN_EV | TEV_SPLIT_HS, {
 		{ C2S, F_S,  0, 0, 0, WIN, 0, SYN_SENT, LISTEN, TEV_SYN, 0 },
 		{ S2C, F_A,  0, 1, 0, WIN, 0, SYN_SENT, ANY, 0, 0 },
-		{ S2C, F_S,  0, 0, 0, WIN, 0, SYN_RECV, SYN_SENT,
+		/*
+		 * Its ACK showed the SYN reached it: its own SYN is the other
+		 * half of a split SYN-ACK (LISTEN + SYN -> SYN_RECEIVED).
+		 */
+		{ S2C, F_S,  0, 0, 0, WIN, 0, SYN_RECV, SYN_RECV,
 		    TEV_SYN | TEV_HS_ANSWERED, 0 },
 		{ C2S, F_SA, 0, 1, 0, WIN, 0, SYN_RECV, ESTAB,
-		    TEV_HS_ANSWERED, 0 },
+		    0, 0 },
 		{ S2C, F_A,  1, 1, 0, WIN, 0, ESTAB, ESTAB,
 		    TEV_ESTABLISHED | TEV_SPLIT_HS, 0 },
 	} },
@@ -1115,7 +1119,12 @@ static const struct fsm_case correction_cases[] = {
 		{ S2C, F_SA, 0, 1, 0, WIN, 0, ESTAB, SYN_RECV, TEV_SYNACK, 0 },
 		{ C2S, F_S,  0, 0, 0, WIN, 0, SYN_SENT, SYN_RECV,
 		    TEV_SYN_RETX | TEV_CORRECTED, TEV_SYN_ON_EST },
-		{ S2C, F_SA, 0, 1, 0, WIN, 0, ESTAB, SYN_RECV,
+		/*
+		 * DESIGN §4: a client whose SYN-ACKs do not reach it stays in
+		 * SYN_SENT; after it showed one did not, only its own ACK
+		 * says the next one did.
+		 */
+		{ S2C, F_SA, 0, 1, 0, WIN, 0, SYN_SENT, SYN_RECV,
 		    TEV_SYNACK_RETX, TEV_CORRECTED },
 		{ C2S, F_A,  1, 1, 0, WIN, 0, ESTAB, ESTAB,
 		    TEV_ESTABLISHED, 0 },
