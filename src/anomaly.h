@@ -71,7 +71,7 @@ struct anomaly {
 	uint8_t		 id;		/* enum anomaly_id */
 	uint8_t		 sev;		/* enum anomaly_severity */
 	uint8_t		 who;		/* enum anomaly_who */
-	uint8_t		 pad;
+	uint8_t		 late;		/* of a connection already over */
 	uint32_t	 count;		/* times raised; the first decided it */
 	uint64_t	 frame;		/* deciding packet, from 1 */
 	int64_t		 ts;		/* when decided, microseconds */

@@ -12,6 +12,20 @@
 #include "decode.h"
 
 /*
+ * A Fast Open option's cookie of cookie_len bytes (RFC 7413 §4.1.1): none
+ * (a cookie request) or 4 to 16.  False when the length is impossible.
+ */
+static bool
+tfo_option(struct tcp_opts *opt, size_t cookie_len)
+{
+	if (cookie_len != 0 && (cookie_len < 4 || cookie_len > 16))
+		return (false);
+	opt->tfo_len = (uint8_t)cookie_len;
+	opt->present |= TCPO_TFO;
+	return (true);
+}
+
+/*
  * Parse the options area of a TCP header (RFC 9293 §3.1, §3.2).  o holds
  * the captured part of it; cut says the snaplen cut the rest off, so an
  * option running past the captured end is a truncation, not a bad length.
@@ -92,14 +106,12 @@ decode_tcp_options(struct bytes *o, bool cut, struct tcp_opts *opt)
 				opt->present |= TCPO_OTHER;
 				break;
 			}
-			len -= 2;
-			/* FALLTHROUGH */
-		case TCPOPT_TFO:
-			/* RFC 7413 §4.1.1: empty (request) or a 4..16 byte cookie. */
-			if (len != 2 && (len < 6 || len > 18))
+			if (!tfo_option(opt, (size_t)len - 4))
 				goto badsize;
-			opt->tfo_len = (uint8_t)(len - 2);
-			opt->present |= TCPO_TFO;
+			break;
+		case TCPOPT_TFO:
+			if (!tfo_option(opt, (size_t)len - 2))
+				goto badsize;
 			break;
 		default:
 			opt->present |= TCPO_OTHER;

@@ -454,6 +454,7 @@ decode_frame(enum decode_link link, const uint8_t *data, uint32_t caplen,
 	seg->ip_first_frag = false;
 	seg->ip_len_guessed = false;
 	seg->ip_len_over_frame = false;
+	seg->cksum_bad = false;
 	seg->layer = LAYER_LINK;
 	d.b = bytes_init(data, caplen);
 	d.start = data;

@@ -124,6 +124,7 @@ struct tcpfsm_seg {
 	bool		 ip_len_guessed; /* IP length 0 (TSO, jumbogram): frame length used */
 	bool		 ip_len_over_frame; /* IP length beyond the frame's wire length */
 	bool		 hdr_truncated;	/* TCP options cut by the snaplen */
+	bool		 cksum_bad;	/* set by the caller: --verify-checksums */
 	uint8_t		 src[16];	/* IPv4 in the first 4 bytes */
 	uint8_t		 dst[16];
 	uint16_t	 sport;
@@ -133,7 +134,7 @@ struct tcpfsm_seg {
 	uint16_t	 flags;		/* TCPF_* */
 	uint16_t	 win;		/* unscaled, as on the wire */
 	uint16_t	 urp;		/* urgent pointer */
-	uint16_t	 cksum;		/* as on the wire, not verified */
+	uint16_t	 cksum;		/* as on the wire; cksum_tcp_ok() checks it */
 	uint16_t	 hdr_len;	/* TCP header, options included, bytes */
 	uint32_t	 ip_len;	/* IP datagram length: header + TCP, bytes */
 	uint32_t	 payload_len;	/* TCP payload per the IP length, bytes */
@@ -160,8 +161,9 @@ struct decode_stats {
 /*
  * Decode one frame of the given link type.  caplen bytes are at data;
  * wirelen is the frame's length on the wire (the pcap record's len).  On
- * DECODE_OK every field of *seg except ts and frame is set; otherwise only
- * seg->layer is meaningful.  Never reads outside data[0..caplen).
+ * DECODE_OK every field of *seg except ts and frame is set (cksum_bad to
+ * false: checking it is the caller's choice); otherwise only seg->layer is
+ * meaningful.  Never reads outside data[0..caplen).
  */
 enum decode_result decode_frame(enum decode_link link, const uint8_t *data,
     uint32_t caplen, uint32_t wirelen, struct tcpfsm_seg *seg);

@@ -402,6 +402,7 @@ raise_late(struct flow_table *ft, struct trace *t, enum anomaly_id id,
 	a.frame = ft->frame;
 	a.ts = ft->now;
 	a.detail[0] = d0;
+	a.late = 1;
 	ft->stats.anomalies[id]++;
 	if (ft->sink.anomaly != NULL)
 		ft->sink.anomaly(ft->sink.arg, &t->id, &a);
@@ -440,8 +441,13 @@ raise_events(struct flow_table *ft, struct conn *c, int dir, uint64_t ev,
 		raise(ft, c, AN_SIMULTANEOUS_OPEN, -1, WHO_BOTH, ts, 0, 0);
 	if (ev & TEV_SPLIT_HS)
 		raise(ft, c, AN_SPLIT_HANDSHAKE, -1, WHO_SERVER, ts, 0, 0);
-	/* An old connection's ACK acknowledges its own numbers, not lost ones. */
-	if ((ev & TEV_ACK_UNSEEN) && !(ev & TEV_ACK_NOT_SYNACK))
+	/*
+	 * Bytes acknowledged beyond what the capture saw, unless the ACK is
+	 * wrong anyway (an old connection's, a bad handshake's) or the
+	 * capture never saw the other side at all (one_sided says that).
+	 */
+	if ((ev & TEV_ACK_UNSEEN) && !(ev & (TEV_ACK_NOT_SYNACK |
+	    TEV_SYNACK_BAD_ACK | TEV_HS_ACK_BAD)) && (r->flags & EP_SEEN))
 		raise(ft, c, AN_ACK_UNSEEN_DATA, -1, me, ts,
 		    (uint32_t)(seg->ack - r->snd_nxt), 0);
 	if (ev & TEV_SEQ_OOW)
@@ -463,6 +469,15 @@ raise_events(struct flow_table *ft, struct conn *c, int dir, uint64_t ev,
 		raise(ft, c, AN_RST_OUT_OF_WINDOW, -1, me, ts, seg->seq, 0);
 	if (ev & TEV_RST_IN_HS)
 		raise(ft, c, AN_RST_IN_HANDSHAKE, -1, me, ts, 0, 0);
+	if ((ev & TEV_RST_REPLY) && c->tw_side == !dir + 1) {
+		/*
+		 * It answered the old connection's ACK: that TIME_WAIT is
+		 * killed, and what the endpoint does next is no early exit.
+		 */
+		raise_rel(ft, c, AN_TIME_WAIT_ASSASSINATION, -1, peer, ts, 0, 0,
+		    c->tw_prev_uid);
+		c->tw_side = 0;
+	}
 	if (ev & TEV_INVALID_FLAGS)
 		raise(ft, c, AN_INVALID_FLAGS, -1, me, ts, seg->flags, 0);
 	if (ev & TEV_BAD_OPTION)
@@ -516,9 +531,11 @@ decide_handshake(struct flow_table *ft, struct conn *c, int64_t ts, bool eof)
 			raise(ft, c, AN_SYN_UNANSWERED, -1, WHO_CLIENT, ts,
 			    cl->syn_retx + 1, 0);
 	} else if (sv->state == TCPS_SYN_RECEIVED && (sv->flags & EP_SYNACK)) {
-		if (!eof || sv->syn_retx > 0)
+		if (!eof || sv->syn_retx > 0) {
 			raise(ft, c, AN_SYNACK_UNACKED, -1, WHO_SERVER, ts,
 			    sv->syn_retx + 1, 0);
+			tcpstate_synack_unanswered(&c->tcp);
+		}
 	}
 }
 
@@ -795,30 +812,19 @@ tw_decide(struct flow_table *ft, struct conn *c, int64_t ts)
 }
 
 /*
- * A segment of a connection that is over, within 2 x MSL of its end.
- * Retransmitted FINs, RSTs into TIME_WAIT and traffic after a RST are
- * judged here and reported under the old connection's uid.
+ * What a late segment says: retransmitted FINs, RSTs into TIME_WAIT and
+ * traffic after a RST are reported under the old connection's uid.
+ * The trace's states follow.
  */
 static void
-flow_late(struct flow_table *ft, struct trace *t, int side,
+flow_late_judge(struct flow_table *ft, struct trace *t, int ep,
     const struct tcpfsm_seg *seg)
 {
-	struct flow_segment_view v;
-	int	ep = side == t->id.client_side ? TCP_CLIENT : TCP_SERVER;
 	bool	rst = seg->flags & TCPF_RST, fin = seg->flags & TCPF_FIN;
+	bool	ack = seg->flags & TCPF_ACK;
+	int	retx_mine = ep == TCP_CLIENT ? TR_FIN_RETX_C : TR_FIN_RETX_S;
+	int	retx_peer = ep == TCP_CLIENT ? TR_FIN_RETX_S : TR_FIN_RETX_C;
 
-	ft->stats.late_segments++;
-	if (ft->sink.segment != NULL) {
-		v.id = &t->id;
-		v.dir = ep;
-		v.states[0] = t->state[0];
-		v.states[1] = t->state[1];
-		v.base_ok = t->base_ok;
-		v.base[0] = t->base[0];
-		v.base[1] = t->base[1];
-		v.late = true;
-		ft->sink.segment(ft->sink.arg, &v, seg);
-	}
 	if (t->end == END_RST || t->end == END_REJECTED) {
 		/*
 		 * Traffic after the RST.  The RST's receiver may have had
@@ -835,18 +841,21 @@ flow_late(struct flow_table *ft, struct trace *t, int side,
 		return;
 	if (fin && !rst) {
 		/* Its FIN again: the final ACK never reached it. */
-		if (!(t->flags & (ep == TCP_CLIENT ? TR_FIN_RETX_C :
-		    TR_FIN_RETX_S)))
+		if (!(t->flags & retx_mine))
 			raise_late(ft, t, AN_FIN_RETRANSMITTED, who_of(ep), 0);
-		t->flags |= ep == TCP_CLIENT ? TR_FIN_RETX_C : TR_FIN_RETX_S;
+		t->flags |= retx_mine;
 		if (t->state[ep] == TCPS_CLOSED)
 			t->state[ep] = TCPS_LAST_ACK;
 		return;
 	}
-	if (!rst)
+	if (!rst) {
+		/* TIME_WAIT acknowledges the FIN again: this time it arrives. */
+		if (ack && (t->flags & retx_peer) &&
+		    t->state[!ep] == TCPS_LAST_ACK)
+			t->state[!ep] = TCPS_CLOSED;
 		return;
-	if (t->state[ep] == TCPS_TIME_WAIT &&
-	    (t->flags & (ep == TCP_CLIENT ? TR_FIN_RETX_S : TR_FIN_RETX_C))) {
+	}
+	if (t->state[ep] == TCPS_TIME_WAIT && (t->flags & retx_peer)) {
 		/* A retransmitted FIN answered with a RST, not an ACK. */
 		raise_late(ft, t, AN_PREMATURE_TIME_WAIT_EXIT, who_of(ep),
 		    (uint64_t)(t->end_ts + 2 * ft->cfg.msl - seg->ts));
@@ -855,6 +864,32 @@ flow_late(struct flow_table *ft, struct trace *t, int side,
 	} else if (t->state[!ep] == TCPS_TIME_WAIT) {
 		raise_late(ft, t, AN_TIME_WAIT_ASSASSINATION, who_of(!ep), 0);
 		t->state[!ep] = TCPS_CLOSED;
+	}
+}
+
+/*
+ * A segment of a connection that is over, within 2 x MSL of its end:
+ * judged by its trace, then shown with the states it leaves.
+ */
+static void
+flow_late(struct flow_table *ft, struct trace *t, int side,
+    const struct tcpfsm_seg *seg)
+{
+	struct flow_segment_view v;
+	int	ep = side == t->id.client_side ? TCP_CLIENT : TCP_SERVER;
+
+	ft->stats.late_segments++;
+	flow_late_judge(ft, t, ep, seg);
+	if (ft->sink.segment != NULL) {
+		v.id = &t->id;
+		v.dir = ep;
+		v.states[0] = t->state[0];
+		v.states[1] = t->state[1];
+		v.base_ok = t->base_ok;
+		v.base[0] = t->base[0];
+		v.base[1] = t->base[1];
+		v.late = true;
+		ft->sink.segment(ft->sink.arg, &v, seg);
 	}
 }
 
@@ -873,6 +908,8 @@ flow_replay(struct flow_table *ft, struct conn *c, int dir,
 		c->base_ok |= (uint8_t)(1 << dir);
 	}
 	ev = tcpstate_update(tp, dir, seg);
+	if (ft->cfg.zeek)
+		(void)zeek_update(&c->zeek, seg, dir);
 	for (i = 0; i < 2; i++) {
 		/* The ISN is the origin, also one a SYN-ACK told of. */
 		if (tp->ep[i].flags & EP_SYN) {
@@ -918,6 +955,8 @@ flow_replay(struct flow_table *ft, struct conn *c, int dir,
 		tw_decide(ft, c, seg->ts);
 
 	raise_events(ft, c, dir, ev, seg);
+	if ((tp->flags & TP_MIDSTREAM) && !anomaly_has(&c->anoms, AN_MIDSTREAM))
+		raise(ft, c, AN_MIDSTREAM, -1, WHO_CAPTURE, seg->ts, 0, 0);
 	if (ft->sink.segment != NULL) {
 		v.id = &c->id;
 		v.dir = dir;
@@ -951,10 +990,12 @@ syn_starts_anew(const struct conn *c, int side, const struct tcpfsm_seg *seg)
 					    TCP_CLIENT : TCP_SERVER;
 	const struct tcp_endpoint	*s = &c->tcp.ep[ep];
 
+	/* After its FIN, even a SYN with the old ISN is a new connection. */
+	if ((s->flags & EP_FIN) || s->state == TCPS_TIME_WAIT)
+		return (true);
 	if ((s->flags & EP_SYN) && seg->seq == s->isn)
 		return (false);		/* its own SYN again */
-	if ((s->flags & EP_FIN) || s->state == TCPS_TIME_WAIT ||
-	    s->state == TCPS_CLOSED)
+	if (s->state == TCPS_CLOSED)
 		return (true);
 	return (ep == TCP_CLIENT && (s->flags & EP_SYN) &&
 	    !(c->tcp.flags & TP_ESTABLISHED) &&
@@ -978,6 +1019,44 @@ client_side_of(const struct flow_key *k, int side, unsigned flags)
 	return (side);
 }
 
+/*
+ * A segment whose checksum is wrong (--verify-checksums): its receiver
+ * dropped it, so it moves no state (DESIGN §2).  It is reported as
+ * bad_checksum on its connection, a new one if none is live (as Zeek
+ * makes one), and noted in the connection's Zeek history.
+ */
+static void
+flow_bad_checksum(struct flow_table *ft, struct conn *c,
+    const struct flow_key *k, uint32_t h, int side,
+    const struct tcpfsm_seg *seg)
+{
+	struct flow_segment_view v;
+	int	dir;
+
+	if (c == NULL) {
+		c = conn_new(ft, k, h, client_side_of(k, side, seg->flags),
+		    seg);
+		c->last_ts = seg->ts;
+		c->last_frame = seg->frame;
+	}
+	dir = side == c->id.client_side ? TCP_CLIENT : TCP_SERVER;
+	if (ft->cfg.zeek)
+		(void)zeek_update(&c->zeek, seg, dir);
+	raise(ft, c, AN_BAD_CHECKSUM, -1, who_of(dir), seg->ts,
+	    seg->cksum, 0);
+	if (ft->sink.segment != NULL) {
+		v.id = &c->id;
+		v.dir = dir;
+		v.states[0] = c->tcp.ep[0].state;
+		v.states[1] = c->tcp.ep[1].state;
+		v.base_ok = c->base_ok;
+		v.base[0] = c->seq_base[0];
+		v.base[1] = c->seq_base[1];
+		v.late = false;
+		ft->sink.segment(ft->sink.arg, &v, seg);
+	}
+}
+
 void
 flow_segment(struct flow_table *ft, const struct tcpfsm_seg *seg)
 {
@@ -997,6 +1076,10 @@ flow_segment(struct flow_table *ft, const struct tcpfsm_seg *seg)
 	bare_syn = (seg->flags & (TCPF_SYN | TCPF_ACK | TCPF_RST |
 	    TCPF_FIN)) == TCPF_SYN;
 	c = conn_lookup(ft, h, &k);
+	if (seg->cksum_bad) {
+		flow_bad_checksum(ft, c, &k, h, side, seg);
+		return;
+	}
 	if (c != NULL && bare_syn && syn_starts_anew(c, side, seg)) {
 		both_fins = (c->tcp.ep[0].flags & EP_FIN) &&
 		    (c->tcp.ep[1].flags & EP_FIN);
@@ -1019,9 +1102,6 @@ flow_segment(struct flow_table *ft, const struct tcpfsm_seg *seg)
 			trace_unhash(ft, t);
 		}
 		dir = side == c->id.client_side ? TCP_CLIENT : TCP_SERVER;
-		if (!bare_syn && !(seg->flags & TCPF_SYN))
-			raise(ft, c, AN_MIDSTREAM, -1, WHO_CAPTURE, seg->ts,
-			    0, 0);
 	}
 	flow_replay(ft, c, dir, seg);
 }
@@ -1084,6 +1164,7 @@ flow_config_default(struct flow_config *cfg)
 	cfg->fin_timeout = FLOW_FIN_TIMEOUT;
 	cfg->idle_timeout = FLOW_IDLE_TIMEOUT;
 	cfg->msl = FLOW_MSL;
+	cfg->zeek = true;
 }
 
 struct flow_table *

@@ -19,6 +19,7 @@
 
 #include "anomaly.h"
 #include "tcpstate.h"
+#include "zeek.h"
 
 struct tcpfsm_seg;
 struct flow_table;
@@ -90,6 +91,7 @@ struct conn {
 	uint8_t		 base_ok;	/* bit per endpoint */
 	struct tcp_pair	 tcp;
 	struct anomaly_list anoms;
+	struct zeek_conn zeek;		/* Zeek's view, if cfg.zeek */
 };
 
 /* Totals for the summary. */
@@ -136,6 +138,7 @@ struct flow_config {
 	int64_t		 msl;		/* TIME_WAIT lasts 2 x msl */
 	uint64_t	 max_conns;	/* 0: no bound */
 	uint64_t	 seed;		/* hash seed */
+	bool		 zeek;		/* keep struct conn.zeek up to date */
 };
 
 #define FLOW_HANDSHAKE_TIMEOUT	(INT64_C(5) * 1000000)

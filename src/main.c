@@ -21,12 +21,14 @@
 
 #include "anomaly.h"
 #include "capture.h"
+#include "cksum.h"
 #include "decode.h"
 #include "explain.h"
 #include "flow.h"
 #include "output.h"
 #include "output-text.h"
 #include "util.h"
+#include "zeek-table.h"
 
 #define EXIT_RUNTIME	1	/* DESIGN §7: unreadable input, write error */
 #define EXIT_USAGE	2
@@ -35,7 +37,7 @@
 /* Packets per capture_dispatch(): output errors are checked between. */
 #define DISPATCH_BATCH	4096
 
-enum format { FORMAT_TEXT, FORMAT_JSON };
+enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_ZEEK };
 
 struct tcpfsm_opts {
 	const char	**files;	/* -r, in the order given */
@@ -47,6 +49,7 @@ struct tcpfsm_opts {
 	bool		  events;	/* --events */
 	int		  fail_on;	/* --fail-on severity, or -1 */
 	bool		  seeded;	/* --seed given */
+	bool		  verify_checksums; /* --verify-checksums */
 	struct flow_config flow;
 };
 
@@ -55,6 +58,7 @@ struct run {
 	FILE		*out;
 	struct output	*output;	/* records; NULL with --packets */
 	struct flow_table *flow;
+	struct zeek_table *zeek;	/* -F zeek: Zeek's connections */
 	struct decode_stats stats;
 	uint64_t	 frame;		/* frames read so far, all files */
 	uint64_t	 file_frames;	/* frames read from the current file */
@@ -80,14 +84,14 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-"usage: tcpfsm [-hqV] [-F text|json] [-o file] [--packets] [--events]\n"
+"usage: tcpfsm [-hqV] [-F text|json|zeek] [-o file] [--packets] [--events]\n"
 "              [--fail-on severity] [--handshake-timeout s] [--fin-timeout s]\n"
 "              [--idle-timeout s] [--msl s] [--max-conns n] [--seed n]\n"
-"              -r file [-r file ...]\n"
+"              [--verify-checksums] -r file [-r file ...]\n"
 "       tcpfsm --explain [id]\n"
 "  -r file              read a pcap or pcapng capture (- for standard input);\n"
 "                       repeat to read several files as one capture\n"
-"  -F text|json         output format (default text)\n"
+"  -F text|json|zeek    output format (default text); zeek: Zeek's conn.log\n"
 "  -o file              write to file instead of standard output\n"
 "  -q                   summary only, no per-connection records\n"
 "  --packets            one line per TCP segment with both endpoints' states\n"
@@ -99,6 +103,7 @@ usage(FILE *fp)
 "  --msl                maximum segment lifetime; TIME_WAIT lasts 2 x msl (30)\n"
 "  --max-conns n        live connections at most; the least active is evicted\n"
 "  --seed n             hash seed, for reproducible memory layouts\n"
+"  --verify-checksums   drop segments with a bad TCP checksum (bad_checksum)\n"
 "  --explain [id]       what an anomaly means and what to look at next\n"
 "  -h, -V               help, version\n");
 }
@@ -127,6 +132,15 @@ sink_conn(void *arg, const struct conn *c)
 		run->output->ops->conn(run->output, c);
 }
 
+/* -F zeek: a connection Zeek would log is over. */
+static void
+sink_zeek_row(void *arg, const struct zeek_row *row)
+{
+	struct run *run = arg;
+
+	output_zeek_row(run->output, row);
+}
+
 static void
 sink_anomaly(void *arg, const struct conn_ident *id, const struct anomaly *a)
 {
@@ -149,11 +163,18 @@ on_packet(void *arg, const struct tcpfsm_pkt *pkt)
 	run->file_frames++;
 	r = decode_frame(pkt->link, pkt->data, pkt->caplen, pkt->len, &seg);
 	decode_stats_add(&run->stats, r, &seg, pkt->len);
-	if (r != DECODE_OK)
+	if (r != DECODE_OK) {
+		if (run->zeek != NULL)
+			zeek_table_advance(run->zeek, pkt->ts);
 		return;
+	}
 	seg.ts = pkt->ts;
 	seg.frame = run->frame;
+	if (run->opts->verify_checksums)
+		seg.cksum_bad = !cksum_tcp_ok(&seg);
 	flow_segment(run->flow, &seg);
+	if (run->zeek != NULL)
+		zeek_table_segment(run->zeek, &seg);
 }
 
 /* Has writing failed?  Then reading on is pointless. */
@@ -278,6 +299,7 @@ static int
 tcpfsm_run(const struct tcpfsm_opts *opts)
 {
 	struct flow_sink sink;
+	struct flow_config flow_cfg;
 	struct run	 run;
 	struct output	*summary_out;
 	const char	*outname;
@@ -312,7 +334,11 @@ tcpfsm_run(const struct tcpfsm_opts *opts)
 	/* --packets owns standard output: records stay off it. */
 	if (opts->packets)
 		summary_out = output_text_new(stderr, OUTPUT_QUIET);
-	else {
+	else if (opts->format == FORMAT_ZEEK) {
+		/* Zeek's rows alone on the output; the summary aside. */
+		run.output = output_zeek_new(run.out, oflags);
+		summary_out = output_text_new(stderr, OUTPUT_QUIET);
+	} else {
 		run.output = opts->format == FORMAT_JSON ?
 		    output_json_new(run.out, oflags) :
 		    output_text_new(run.out, oflags);
@@ -323,7 +349,13 @@ tcpfsm_run(const struct tcpfsm_opts *opts)
 	sink.segment = sink_segment;
 	sink.conn = sink_conn;
 	sink.anomaly = sink_anomaly;
-	run.flow = flow_new(&opts->flow, &sink);
+	/* Only JSON records show Zeek's view of tcpfsm's connections. */
+	flow_cfg = opts->flow;
+	flow_cfg.zeek = run.output != NULL && opts->format == FORMAT_JSON &&
+	    !opts->quiet;
+	run.flow = flow_new(&flow_cfg, &sink);
+	if (opts->format == FORMAT_ZEEK && !opts->packets && !opts->quiet)
+		run.zeek = zeek_table_new(opts->flow.seed, sink_zeek_row, &run);
 
 	for (i = 0; i < opts->nfiles && !stop_requested; i++) {
 		if (run_file(&run, opts->files[i]) == -1)
@@ -335,6 +367,8 @@ tcpfsm_run(const struct tcpfsm_opts *opts)
 	/* Whatever stopped the reading, what was read is reported. */
 	if (!output_failed(&run)) {
 		flow_finish(run.flow);
+		if (run.zeek != NULL)
+			zeek_table_finish(run.zeek);
 		summary_out->ops->summary(summary_out, &run.stats,
 		    flow_stats(run.flow));
 	}
@@ -348,6 +382,7 @@ tcpfsm_run(const struct tcpfsm_opts *opts)
 		output_free(summary_out);
 	output_free(run.output);
 	flow_free(run.flow);
+	zeek_table_free(run.zeek);
 	if (status == 0 && opts->fail_on >= 0 && run.max_sev >= opts->fail_on)
 		status = EXIT_ANOMALY;
 	return (status);
@@ -421,7 +456,8 @@ enum {
 	OPT_MSL,
 	OPT_MAX_CONNS,
 	OPT_SEED,
-	OPT_EXPLAIN
+	OPT_EXPLAIN,
+	OPT_VERIFY_CKSUMS
 };
 
 /* A timer option's value, or a usage error naming the option. */
@@ -451,6 +487,8 @@ main(int argc, char **argv)
 		{ "msl",		required_argument, NULL, OPT_MSL },
 		{ "packets",		no_argument,	   NULL, OPT_PACKETS },
 		{ "seed",		required_argument, NULL, OPT_SEED },
+		{ "verify-checksums",	no_argument,	   NULL,
+		    OPT_VERIFY_CKSUMS },
 		{ "version",		no_argument,	   NULL, 'V' },
 		{ NULL,			0,		   NULL, 0 }
 	};
@@ -472,9 +510,11 @@ main(int argc, char **argv)
 				opts.format = FORMAT_TEXT;
 			else if (strcmp(optarg, "json") == 0)
 				opts.format = FORMAT_JSON;
+			else if (strcmp(optarg, "zeek") == 0)
+				opts.format = FORMAT_ZEEK;
 			else {
 				fprintf(stderr, "tcpfsm: -F %s: unknown format "
-				    "(text or json)\n", optarg);
+				    "(text, json or zeek)\n", optarg);
 				status = EXIT_USAGE;
 			}
 			break;
@@ -544,6 +584,9 @@ main(int argc, char **argv)
 				status = EXIT_USAGE;
 			}
 			opts.seeded = true;
+			break;
+		case OPT_VERIFY_CKSUMS:
+			opts.verify_checksums = true;
 			break;
 		case OPT_EXPLAIN:
 			explaining = true;

@@ -1,7 +1,8 @@
 /*
  * output-json.c - newline-delimited JSON (DESIGN §6), the only user of
  * json-c.  One object per line: "conn" records, "anomaly" records with
- * --events, and a closing "summary".
+ * --events, and a closing "summary"; or, for -F zeek, the rows of Zeek's
+ * JSON conn.log.
  */
 #include <config.h>
 
@@ -19,6 +20,8 @@
 #include "flow.h"
 #include "tcpstate.h"
 #include "util.h"
+#include "zeek-table.h"
+#include "zeek.h"
 
 #define JSON_FLAGS	(JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 
@@ -130,6 +133,19 @@ json_emit(struct output *out, struct json_object *o)
 	output_end_record(out);
 }
 
+/* {"conn_state", "history", "orig"}: Zeek's view of tcpfsm's connection. */
+static struct json_object *
+json_zeek(const struct zeek_conn *z)
+{
+	struct json_object *o = json_object_new_object();
+
+	add(o, "conn_state", json_object_new_string(zeek_conn_state(z)));
+	add(o, "history", json_object_new_string(z->history));
+	add(o, "orig", json_object_new_string(z->orig == TCP_CLIENT ?
+	    "client" : "server"));
+	return (o);
+}
+
 static void
 json_conn(struct output *out, const struct conn *c)
 {
@@ -165,6 +181,7 @@ json_conn(struct output *out, const struct conn *c)
 		    (enum conn_closer)c->closer)));
 	add(o, "midstream", json_object_new_boolean(
 	    (tp->flags & TP_MIDSTREAM) != 0));
+	add(o, "zeek", json_zeek(&c->zeek));
 	an = json_object_new_array();
 	for (i = 0; i < c->anoms.n; i++) {
 		ao = json_object_new_object();
@@ -181,7 +198,8 @@ json_anomaly(struct output *out, const struct conn_ident *id,
 {
 	struct json_object *o;
 
-	if (!(out->flags & OUTPUT_EVENTS))
+	/* A late one has no conn record left to appear in: always written. */
+	if (!(out->flags & OUTPUT_EVENTS) && !a->late)
 		return;
 	o = json_object_new_object();
 	add(o, "type", json_object_new_string("anomaly"));
@@ -262,6 +280,88 @@ json_summary(struct output *out, const struct decode_stats *ds,
 static const struct output_ops json_ops = {
 	json_conn, json_anomaly, json_summary, NULL
 };
+
+/*
+ * One row of Zeek's JSON conn.log, its fields in Zeek's order.  As Zeek
+ * does, duration and the byte counts are left out when the duration is
+ * zero, and the history when it is empty.
+ */
+void
+output_zeek_row(struct output *out, const struct zeek_row *r)
+{
+	const struct zeek_conn	*z = r->z;
+	struct json_object	*o;
+	char			 addr[ADDR_FMT_LEN];
+	int			 os = z->orig, rs = !z->orig;
+
+	if (out->flags & OUTPUT_QUIET)
+		return;
+	o = json_object_new_object();
+	add(o, "ts", json_seconds(r->first_ts));
+	add(o, "uid", json_object_new_string(r->uid));
+	addr_fmt(addr, sizeof(addr), r->key->ipv, r->key->addr[os]);
+	add(o, "id.orig_h", json_object_new_string(addr));
+	add(o, "id.orig_p", json_object_new_int(r->key->port[os]));
+	addr_fmt(addr, sizeof(addr), r->key->ipv, r->key->addr[rs]);
+	add(o, "id.resp_h", json_object_new_string(addr));
+	add(o, "id.resp_p", json_object_new_int(r->key->port[rs]));
+	add(o, "proto", json_object_new_string("tcp"));
+	if (r->last_ts > r->first_ts) {
+		add(o, "duration", json_seconds(r->last_ts - r->first_ts));
+		add(o, "orig_bytes", json_u64(zeek_size(z, os)));
+		add(o, "resp_bytes", json_u64(zeek_size(z, rs)));
+	}
+	add(o, "conn_state", json_object_new_string(zeek_conn_state(z)));
+	add(o, "missed_bytes", json_u64(z->missed_bytes));
+	if (z->hist_len > 0)
+		add(o, "history", json_object_new_string(z->history));
+	add(o, "orig_pkts", json_u64(z->ep[os].pkts));
+	add(o, "orig_ip_bytes", json_u64(z->ep[os].ip_bytes));
+	add(o, "resp_pkts", json_u64(z->ep[rs].pkts));
+	add(o, "resp_ip_bytes", json_u64(z->ep[rs].ip_bytes));
+	json_emit(out, o);
+}
+
+static void
+zeek_conn_none(struct output *out, const struct conn *c)
+{
+	(void)out;
+	(void)c;
+}
+
+static void
+zeek_anomaly_none(struct output *out, const struct conn_ident *id,
+    const struct anomaly *a)
+{
+	(void)out;
+	(void)id;
+	(void)a;
+}
+
+static void
+zeek_summary_none(struct output *out, const struct decode_stats *ds,
+    const struct flow_stats *fs)
+{
+	(void)out;
+	(void)ds;
+	(void)fs;
+}
+
+static const struct output_ops zeek_ops = {
+	zeek_conn_none, zeek_anomaly_none, zeek_summary_none, NULL
+};
+
+struct output *
+output_zeek_new(FILE *fp, unsigned flags)
+{
+	struct output *out;
+
+	out = xcalloc(1, sizeof(*out));
+	out->ops = &zeek_ops;
+	out->fp = fp;
+	out->flags = flags;
+	return (out);
+}
 
 struct output *
 output_json_new(FILE *fp, unsigned flags)

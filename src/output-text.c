@@ -303,7 +303,8 @@ text_anomaly(struct output *out, const struct conn_ident *id,
 	char		line[1024], sentence[512];
 	struct textbuf	tb = { line, sizeof(line), 0 };
 
-	if (!(out->flags & OUTPUT_EVENTS))
+	/* A late one has no connection line left to appear in. */
+	if (!(out->flags & OUTPUT_EVENTS) && !a->late)
 		return;
 	format_time(&tb, a->ts);
 	tb_printf(&tb, " %s ", id->uid);

@@ -15,6 +15,7 @@ struct conn_ident;
 struct anomaly;
 struct decode_stats;
 struct flow_stats;
+struct zeek_row;
 
 /* struct output.flags */
 #define OUTPUT_EVENTS	0x01	/* write anomaly records as they are decided */
@@ -43,6 +44,15 @@ struct output {
 /* New outputs on fp (not closed by them).  Never NULL. */
 struct output	*output_text_new(FILE *fp, unsigned flags);
 struct output	*output_json_new(FILE *fp, unsigned flags);
+
+/*
+ * -F zeek: Zeek's JSON conn.log, one object per row given to
+ * output_zeek_row(); its conn, anomaly and summary operations write
+ * nothing.  Never NULL.
+ */
+struct output	*output_zeek_new(FILE *fp, unsigned flags);
+void		 output_zeek_row(struct output *out,
+		    const struct zeek_row *row);
 
 /* Free an output; NULL is fine. */
 void		 output_free(struct output *out);

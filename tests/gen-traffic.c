@@ -13,6 +13,9 @@
  *          sizes: short request/response exchanges, bulk transfers of 1-8
  *          MB in full-size segments with an ACK every second segment, and
  *          long-lived connections that are idle most of the time.
+ *   clean  short clean connections only, one after the other, -r per
+ *          second of packet time (the memory measurement: what stays
+ *          behind after each is only its TIME_WAIT trace).
  *
  * Segments carry the options real stacks send (MSS, SACK-permitted,
  * timestamps and window scale on SYNs; timestamps after), and correct IP
@@ -20,8 +23,8 @@
  * own clocks (a heap of next-segment times).  Clients are in
  * 198.18.0.0/16, servers in 198.19.0.0/24; no 4-tuple is used twice.
  *
- * usage: gen-traffic -m flood|mix [-n connections] [-p packets]
- *            [-s seed] -o file.pcap
+ * usage: gen-traffic -m flood|mix|clean [-n connections] [-p packets]
+ *            [-r per-second] [-s seed] -o file.pcap
  * Generation stops at whichever of -n and -p is reached first.
  */
 #include <config.h>
@@ -69,6 +72,8 @@ struct gen {
 	uint64_t	 conns;		/* started */
 	uint64_t	 rng;
 	int		 mix;		/* -m mix */
+	int		 clean;		/* -m clean */
+	uint64_t	 gap;		/* -m clean: µs between connections */
 	struct gconn	*slot;		/* a heap by next time */
 	size_t		 nslots;
 };
@@ -224,6 +229,8 @@ pick_kind(struct gen *g)
 {
 	unsigned r = (unsigned)(rnd(g) % 100);
 
+	if (g->clean)
+		return (K_CLEAN);
 	if (g->mix) {
 		if (r < 80)
 			return (K_CLEAN);
@@ -395,8 +402,9 @@ sift_down(struct gen *g, size_t i)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: gen-traffic -m flood|mix [-n connections] "
-	    "[-p packets] [-s seed] -o file.pcap\n");
+	fprintf(stderr, "usage: gen-traffic -m flood|mix|clean "
+	    "[-n connections] [-p packets] [-r per-second] [-s seed] "
+	    "-o file.pcap\n");
 	exit(2);
 }
 
@@ -406,12 +414,13 @@ main(int argc, char **argv)
 	struct gen	 g;
 	const char	*path = NULL, *mode = NULL;
 	uint64_t	 maxconns = UINT64_MAX, maxpkts = UINT64_MAX, start;
+	uint64_t	 rate = 200, last;
 	size_t		 i;
 	int		 ch;
 
 	memset(&g, 0, sizeof(g));
 	g.rng = 0x9e3779b97f4a7c15u;
-	while ((ch = getopt(argc, argv, "m:n:o:p:s:")) != -1) {
+	while ((ch = getopt(argc, argv, "m:n:o:p:r:s:")) != -1) {
 		switch (ch) {
 		case 'm':
 			mode = optarg;
@@ -425,6 +434,9 @@ main(int argc, char **argv)
 		case 'p':
 			maxpkts = strtoull(optarg, NULL, 10);
 			break;
+		case 'r':
+			rate = strtoull(optarg, NULL, 10);
+			break;
 		case 's':
 			g.rng = strtoull(optarg, NULL, 10) | 1;
 			break;
@@ -432,14 +444,17 @@ main(int argc, char **argv)
 			usage();
 		}
 	}
-	if (path == NULL || mode == NULL ||
-	    (strcmp(mode, "flood") != 0 && strcmp(mode, "mix") != 0))
+	if (path == NULL || mode == NULL || rate == 0 ||
+	    (strcmp(mode, "flood") != 0 && strcmp(mode, "mix") != 0 &&
+	    strcmp(mode, "clean") != 0))
 		usage();
 	if (maxconns == UINT64_MAX && maxpkts == UINT64_MAX)
 		maxpkts = 1000000;
 	g.mix = strcmp(mode, "mix") == 0;
+	g.clean = strcmp(mode, "clean") == 0;
+	g.gap = 1000000 / rate;
 	/* Concurrency: a flood is many quick ones, a mix holds more open. */
-	g.nslots = g.mix ? 400 : 64;
+	g.nslots = g.mix ? 400 : g.clean ? 1 : 64;
 	g.slot = calloc(g.nslots, sizeof(*g.slot));
 	if (g.slot == NULL) {
 		perror("gen-traffic");
@@ -451,6 +466,7 @@ main(int argc, char **argv)
 	}
 	write_header(g.fp);
 	start = UINT64_C(1700000000000000);
+	last = start;
 	for (i = 0; i < g.nslots; i++)
 		gconn_start(&g, &g.slot[i], start + i * 37);
 	for (i = g.nslots; i-- > 0;)
@@ -460,8 +476,12 @@ main(int argc, char **argv)
 			if (g.conns >= maxconns)
 				break;
 			/* A new connection takes the slot a little later. */
-			gconn_start(&g, &g.slot[0],
-			    g.slot[0].next + 50 + rnd(&g) % 500);
+			if (g.clean) {
+				last += g.gap;
+				gconn_start(&g, &g.slot[0], last);
+			} else
+				gconn_start(&g, &g.slot[0],
+				    g.slot[0].next + 50 + rnd(&g) % 500);
 		}
 		sift_down(&g, 0);
 	}
