@@ -4,6 +4,8 @@
 # valgrind.
 . "${top_srcdir:-.}/tests/lib.sh"
 
+# ASan's shadow memory and valgrind do not mix: the sanitizer run checks.
+[ -z "${SANITIZED:-}" ] || skip "built with sanitizers, which check instead"
 VALGRIND=${VALGRIND:-$(command -v valgrind)}
 [ -n "$VALGRIND" ] && [ -x "$VALGRIND" ] || skip "valgrind is not installed"
 
