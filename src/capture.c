@@ -161,7 +161,8 @@ activate_message(pcap_t *p, int status, char *buf, size_t len)
 	if ((status == PCAP_ERROR || status == PCAP_ERROR_NO_SUCH_DEVICE ||
 	    status == PCAP_ERROR_PERM_DENIED ||
 	    status == PCAP_WARNING_PROMISC_NOTSUP ||
-	    status == PCAP_WARNING) && detail != NULL && detail[0] != '\0')
+	    status == PCAP_WARNING) && detail != NULL && detail[0] != '\0' &&
+	    strcmp(detail, pcap_statustostr(status)) != 0)
 		snprintf(buf, len, "%s (%s)", pcap_statustostr(status), detail);
 	else
 		snprintf(buf, len, "%s", pcap_statustostr(status));

@@ -6,6 +6,7 @@
 
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -37,6 +38,12 @@
 /* Packets per capture_dispatch(): output errors are checked between. */
 #define DISPATCH_BATCH	4096
 
+/* A live capture waits at most this long for packets before timers run. */
+#define LIVE_POLL_MS	200
+
+/* --stats-interval's default (DESIGN §6), microseconds. */
+#define STATS_INTERVAL	(INT64_C(60) * 1000000)
+
 enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_ZEEK };
 
 struct tcpfsm_opts {
@@ -50,6 +57,13 @@ struct tcpfsm_opts {
 	int		  fail_on;	/* --fail-on severity, or -1 */
 	bool		  seeded;	/* --seed given */
 	bool		  verify_checksums; /* --verify-checksums */
+	const char	 *iface;	/* -i */
+	int		  snaplen;	/* -s, 0 for libpcap's default */
+	bool		  no_promisc;	/* -p */
+	int		  buffer_kib;	/* -B */
+	bool		  list_ifaces;	/* -D */
+	char		 *filter;	/* the trailing arguments, or NULL */
+	int64_t		  stats_interval; /* --stats-interval, microseconds */
 	struct flow_config flow;
 };
 
@@ -64,6 +78,7 @@ struct run {
 	uint64_t	 file_frames;	/* frames read from the current file */
 	int		 write_errno;	/* first failed write of --packets lines */
 	int		 max_sev;	/* highest anomaly severity, or -1 */
+	struct output	*stats_out;	/* where "stats" records go */
 	char		 line[OUTPUT_SEGMENT_LEN];
 };
 
@@ -84,11 +99,17 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-"usage: tcpfsm [-hqV] [-F text|json|zeek] [-o file] [--packets] [--events]\n"
+"usage: tcpfsm [-hpqV] [-F text|json|zeek] [-o file] [--packets] [--events]\n"
 "              [--fail-on severity] [--handshake-timeout s] [--fin-timeout s]\n"
 "              [--idle-timeout s] [--msl s] [--max-conns n] [--seed n]\n"
-"              [--verify-checksums] -r file [-r file ...]\n"
+"              [--verify-checksums] [--stats-interval s] [-s snaplen] [-B kib]\n"
+"              -r file [-r file ...] | -i interface   [filter expression]\n"
+"       tcpfsm -D\n"
 "       tcpfsm --explain [id]\n"
+"  -i interface         capture live (any: all interfaces); Ctrl-C ends it\n"
+"  -s snaplen, -p, -B kib   snapshot length, no promiscuous mode, buffer size\n"
+"  -D                   list the interfaces -i can capture on\n"
+"  --stats-interval s   live: a stats record every s seconds (60; 0: none)\n"
 "  -r file              read a pcap or pcapng capture (- for standard input);\n"
 "                       repeat to read several files as one capture\n"
 "  -F text|json|zeek    output format (default text); zeek: Zeek's conn.log\n"
@@ -105,7 +126,8 @@ usage(FILE *fp)
 "  --seed n             hash seed, for reproducible memory layouts\n"
 "  --verify-checksums   drop segments with a bad TCP checksum (bad_checksum)\n"
 "  --explain [id]       what an anomaly means and what to look at next\n"
-"  -h, -V               help, version\n");
+"  -h, -V               help, version\n"
+"  filter expression    pcap-filter(7) syntax, as tcpdump takes it\n");
 }
 
 /* The flow table's sinks: write what the options ask for. */
@@ -186,8 +208,9 @@ output_failed(const struct run *run)
 }
 
 /*
- * Read one capture file to its end.  Returns 0, or -1 after printing why
- * the file could not be read (the packets before the damage were counted).
+ * Read one capture file to its end.  Returns 0, -1 after printing why the
+ * file could not be read (the packets before the damage were counted), or
+ * -2 when the filter does not compile for it.
  */
 static int
 run_file(struct run *run, const char *path)
@@ -200,6 +223,13 @@ run_file(struct run *run, const char *path)
 	if ((cap = capture_open_file(path, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "tcpfsm: %s: %s\n", path, err);
 		return (-1);
+	}
+	if (run->opts->filter != NULL && capture_set_filter(cap,
+	    run->opts->filter, err, sizeof(err)) == -1) {
+		fprintf(stderr, "tcpfsm: filter \"%s\": %s\n",
+		    run->opts->filter, err);
+		capture_close(cap);
+		return (-2);
 	}
 	run->file_frames = 0;
 	current_capture = cap;
@@ -225,6 +255,125 @@ run_file(struct run *run, const char *path)
 	}
 	capture_close(cap);
 	return (n == CAPTURE_ERROR ? -1 : 0);
+}
+
+/* Wall-clock time, in microseconds since the epoch. */
+static int64_t
+wall_now(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return ((int64_t)tv.tv_sec * 1000000 + tv.tv_usec);
+}
+
+/* A "stats" record: the kernel's counters and the analysis so far. */
+static void
+write_stats(struct run *run, struct capture *cap, int64_t now)
+{
+	const struct flow_stats	*fs = flow_stats(run->flow);
+	struct capture_stats	 cs;
+	struct output_stats	 os;
+	int			 i;
+
+	if (run->stats_out == NULL || run->stats_out->ops->stats == NULL)
+		return;
+	memset(&os, 0, sizeof(os));
+	if (capture_get_stats(cap, &cs) == 0) {
+		os.received = cs.received;
+		os.dropped = cs.dropped;
+		os.ifdropped = cs.ifdropped;
+	}
+	os.ts = now;
+	os.packets = run->stats.packets;
+	os.live = fs->live;
+	os.conns = fs->conns;
+	for (i = 0; i < AN_NIDS; i++)
+		os.anomalies += fs->anomalies[i];
+	run->stats_out->ops->stats(run->stats_out, &os);
+}
+
+/*
+ * Capture on an interface until a signal, an error or a closed output.
+ * The handle is non-blocking and waited on, so the timers run in packet
+ * time while packets come and in wall-clock time while none do: a
+ * half-open connection is reported when its timeout passes, traffic or
+ * not.  Returns 0, -1 after an interface error, -2 for a bad filter, -3
+ * when the interface could not be opened at all.
+ */
+static int
+run_live(struct run *run)
+{
+	const struct tcpfsm_opts	*opts = run->opts;
+	struct capture_live_opts	 lo;
+	struct capture			*cap;
+	char				 err[512], warn[512];
+	int64_t				 now, next_stats;
+	int				 n, status = 0, i;
+
+	memset(&lo, 0, sizeof(lo));
+	lo.iface = opts->iface;
+	lo.snaplen = opts->snaplen;
+	lo.promisc = !opts->no_promisc;
+	lo.buffer_kib = opts->buffer_kib;
+	lo.immediate = 1;
+	if ((cap = capture_open_live(&lo, err, sizeof(err), warn,
+	    sizeof(warn))) == NULL) {
+		fprintf(stderr, "tcpfsm: %s: %s\n", opts->iface, err);
+		return (-3);
+	}
+	if (warn[0] != '\0')
+		fprintf(stderr, "tcpfsm: %s: warning: %s\n", opts->iface, warn);
+	if (opts->filter != NULL && capture_set_filter(cap, opts->filter,
+	    err, sizeof(err)) == -1) {
+		fprintf(stderr, "tcpfsm: filter \"%s\": %s\n", opts->filter,
+		    err);
+		capture_close(cap);
+		return (-2);
+	}
+	current_capture = cap;
+	next_stats = wall_now() + opts->stats_interval;
+	while (!stop_requested) {
+		if (capture_wait(cap, LIVE_POLL_MS) < 0 && errno != EINTR) {
+			fprintf(stderr, "tcpfsm: %s: %s\n", opts->iface,
+			    strerror(errno));
+			status = -1;
+			break;
+		}
+		n = capture_dispatch(cap, -1, on_packet, run, err,
+		    sizeof(err));
+		if (n == CAPTURE_BREAK || stop_requested)
+			break;
+		if (n == CAPTURE_ERROR) {
+			fprintf(stderr, "tcpfsm: %s: %s\n", opts->iface, err);
+			status = -1;
+			break;
+		}
+		now = wall_now();
+		flow_tick(run->flow, now);
+		if (run->zeek != NULL)
+			zeek_table_advance(run->zeek, now);
+		if (opts->stats_interval > 0 && now >= next_stats) {
+			write_stats(run, cap, now);
+			next_stats = now + opts->stats_interval;
+		}
+		if (opts->packets && fflush(run->out) != 0 &&
+		    run->write_errno == 0)
+			run->write_errno = errno;
+		if (output_failed(run))
+			break;
+	}
+	/*
+	 * After a break, the first dispatch only reports it; the next one
+	 * reads what the kernel had already captured (pcap_breakloop(3)).
+	 */
+	for (i = 0; i < 2 && status == 0 && !output_failed(run); i++)
+		if (capture_dispatch(cap, -1, on_packet, run, err,
+		    sizeof(err)) != CAPTURE_BREAK)
+			break;
+	current_capture = NULL;
+	capture_close(cap);
+	return (status);
 }
 
 /* Refuse, before reading anything, a file name that cannot be a capture. */
@@ -306,6 +455,7 @@ tcpfsm_run(const struct tcpfsm_opts *opts)
 	unsigned	 oflags = 0;
 	size_t		 i;
 	int		 status = 0;
+	bool		 nothing = false;
 
 	for (i = 0; i < opts->nfiles; i++)
 		if (check_file(opts->files[i]) == -1)
@@ -329,7 +479,8 @@ tcpfsm_run(const struct tcpfsm_opts *opts)
 		oflags |= OUTPUT_QUIET;
 	if (opts->events)
 		oflags |= OUTPUT_EVENTS;
-	if (wants_flush(run.out))
+	/* Live, records are read as they come, even from a file (tail -f). */
+	if (opts->iface != NULL || wants_flush(run.out))
 		oflags |= OUTPUT_FLUSH;
 	/* --packets owns standard output: records stay off it. */
 	if (opts->packets)
@@ -344,6 +495,7 @@ tcpfsm_run(const struct tcpfsm_opts *opts)
 		    output_text_new(run.out, oflags);
 		summary_out = run.output;
 	}
+	run.stats_out = summary_out;
 	memset(&sink, 0, sizeof(sink));
 	sink.arg = &run;
 	sink.segment = sink_segment;
@@ -357,15 +509,40 @@ tcpfsm_run(const struct tcpfsm_opts *opts)
 	if (opts->format == FORMAT_ZEEK && !opts->packets && !opts->quiet)
 		run.zeek = zeek_table_new(opts->flow.seed, sink_zeek_row, &run);
 
-	for (i = 0; i < opts->nfiles && !stop_requested; i++) {
-		if (run_file(&run, opts->files[i]) == -1)
+	if (opts->iface != NULL) {
+		switch (run_live(&run)) {
+		case -1:
 			status = EXIT_RUNTIME;
+			break;
+		case -2:
+			status = EXIT_USAGE;
+			break;
+		case -3:
+			/* Nothing was captured: there is nothing to report. */
+			status = EXIT_RUNTIME;
+			nothing = true;
+			break;
+		}
+	}
+	for (i = 0; i < opts->nfiles && !stop_requested &&
+	    status != EXIT_USAGE; i++) {
+		switch (run_file(&run, opts->files[i])) {
+		case -1:
+			status = EXIT_RUNTIME;
+			break;
+		case -2:
+			status = EXIT_USAGE;
+			break;
+		}
 		if (output_failed(&run))
 			break;
 	}
 
-	/* Whatever stopped the reading, what was read is reported. */
-	if (!output_failed(&run)) {
+	/*
+	 * Whatever stopped the reading, what was read is reported; a filter
+	 * that does not compile stops the run before anything was.
+	 */
+	if (!output_failed(&run) && status != EXIT_USAGE && !nothing) {
 		flow_finish(run.flow);
 		if (run.zeek != NULL)
 			zeek_table_finish(run.zeek);
@@ -457,8 +634,60 @@ enum {
 	OPT_MAX_CONNS,
 	OPT_SEED,
 	OPT_EXPLAIN,
-	OPT_VERIFY_CKSUMS
+	OPT_VERIFY_CKSUMS,
+	OPT_STATS_INTERVAL
 };
+
+/* A positive int option (-s, -B), or a usage error naming it. */
+static int
+set_int(const char *opt, const char *arg, int *v)
+{
+	char	*end;
+	long	 n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || n <= 0 ||
+	    n > 1 << 30) {
+		fprintf(stderr, "tcpfsm: %s %s: not a positive number\n", opt,
+		    arg);
+		return (-1);
+	}
+	*v = (int)n;
+	return (0);
+}
+
+/* The trailing arguments as one BPF expression, as tcpdump takes them. */
+static char *
+join_filter(int argc, char **argv)
+{
+	size_t	 len = 1;
+	char	*f;
+	int	 i;
+
+	for (i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	f = xmalloc(len);
+	f[0] = '\0';
+	for (i = 0; i < argc; i++) {
+		if (i > 0)
+			strcat(f, " ");
+		strcat(f, argv[i]);
+	}
+	return (f);
+}
+
+static int
+list_interfaces(void)
+{
+	char err[512];
+
+	if (capture_list_interfaces(stdout, err, sizeof(err)) == -1) {
+		fprintf(stderr, "tcpfsm: interfaces: %s\n", err);
+		return (EXIT_RUNTIME);
+	}
+	return (fflush(stdout) == 0 ? 0 : EXIT_RUNTIME);
+}
 
 /* A timer option's value, or a usage error naming the option. */
 static int
@@ -487,6 +716,8 @@ main(int argc, char **argv)
 		{ "msl",		required_argument, NULL, OPT_MSL },
 		{ "packets",		no_argument,	   NULL, OPT_PACKETS },
 		{ "seed",		required_argument, NULL, OPT_SEED },
+		{ "stats-interval",	required_argument, NULL,
+		    OPT_STATS_INTERVAL },
 		{ "verify-checksums",	no_argument,	   NULL,
 		    OPT_VERIFY_CKSUMS },
 		{ "version",		no_argument,	   NULL, 'V' },
@@ -500,11 +731,35 @@ main(int argc, char **argv)
 	memset(&opts, 0, sizeof(opts));
 	opts.files = xcalloc((size_t)argc, sizeof(*opts.files));
 	opts.fail_on = -1;
+	opts.stats_interval = STATS_INTERVAL;
 	flow_config_default(&opts.flow);
 	status = -1;
 	while (status == -1 &&
-	    (ch = getopt_long(argc, argv, "F:ho:qr:V", longopts, NULL)) != -1) {
+	    (ch = getopt_long(argc, argv, "B:DF:hi:o:pqr:s:V", longopts,
+	    NULL)) != -1) {
 		switch (ch) {
+		case 'B':
+			if (set_int("-B", optarg, &opts.buffer_kib) == -1)
+				status = EXIT_USAGE;
+			break;
+		case 'D':
+			opts.list_ifaces = true;
+			break;
+		case 'i':
+			opts.iface = optarg;
+			break;
+		case 'p':
+			opts.no_promisc = true;
+			break;
+		case 's':
+			if (set_int("-s", optarg, &opts.snaplen) == -1)
+				status = EXIT_USAGE;
+			break;
+		case OPT_STATS_INTERVAL:
+			if (set_timer("stats-interval", optarg,
+			    &opts.stats_interval) == -1)
+				status = EXIT_USAGE;
+			break;
 		case 'F':
 			if (strcmp(optarg, "text") == 0)
 				opts.format = FORMAT_TEXT;
@@ -604,13 +859,17 @@ main(int argc, char **argv)
 	}
 	if (status == -1 && explaining)
 		status = explain(explain_id);
-	if (status == -1 && optind < argc) {
-		fprintf(stderr, "tcpfsm: %s: unexpected argument (filter "
-		    "expressions are not supported yet)\n", argv[optind]);
+	if (status == -1 && opts.list_ifaces)
+		status = list_interfaces();
+	if (status == -1 && optind < argc)
+		opts.filter = join_filter(argc - optind, argv + optind);
+	if (status == -1 && opts.iface != NULL && opts.nfiles > 0) {
+		fprintf(stderr, "tcpfsm: -i and -r: one input at a time\n");
 		status = EXIT_USAGE;
 	}
-	if (status == -1 && opts.nfiles == 0) {
-		fprintf(stderr, "tcpfsm: no input: give -r file\n");
+	if (status == -1 && opts.nfiles == 0 && opts.iface == NULL) {
+		fprintf(stderr, "tcpfsm: no input: give -r file or -i "
+		    "interface\n");
 		usage(stderr);
 		status = EXIT_USAGE;
 	}
@@ -620,5 +879,6 @@ main(int argc, char **argv)
 		status = tcpfsm_run(&opts);
 	}
 	free(opts.files);
+	free(opts.filter);
 	return (status);
 }

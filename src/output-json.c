@@ -277,8 +277,27 @@ json_summary(struct output *out, const struct decode_stats *ds,
 	json_emit(out, o);
 }
 
+/* A live capture's counters, every --stats-interval seconds. */
+static void
+json_stats(struct output *out, const struct output_stats *st)
+{
+	struct json_object *o;
+
+	o = json_object_new_object();
+	add(o, "type", json_object_new_string("stats"));
+	add(o, "ts", json_seconds(st->ts));
+	add(o, "packets", json_u64(st->packets));
+	add(o, "received", json_u64(st->received));
+	add(o, "dropped", json_u64(st->dropped));
+	add(o, "ifdropped", json_u64(st->ifdropped));
+	add(o, "live_connections", json_u64(st->live));
+	add(o, "connections", json_u64(st->conns));
+	add(o, "anomalies", json_u64(st->anomalies));
+	json_emit(out, o);
+}
+
 static const struct output_ops json_ops = {
-	json_conn, json_anomaly, json_summary, NULL
+	json_conn, json_anomaly, json_summary, NULL, json_stats
 };
 
 /*
@@ -348,7 +367,7 @@ zeek_summary_none(struct output *out, const struct decode_stats *ds,
 }
 
 static const struct output_ops zeek_ops = {
-	zeek_conn_none, zeek_anomaly_none, zeek_summary_none, NULL
+	zeek_conn_none, zeek_anomaly_none, zeek_summary_none, NULL, NULL
 };
 
 struct output *

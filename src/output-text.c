@@ -348,8 +348,24 @@ text_summary(struct output *out, const struct decode_stats *ds,
 	output_end_record(out);
 }
 
+static void
+text_stats(struct output *out, const struct output_stats *st)
+{
+	char		line[512];
+	struct textbuf	tb = { line, sizeof(line), 0 };
+
+	format_time(&tb, st->ts);
+	tb_printf(&tb, " stats: packets %" PRIu64 ", received %" PRIu64
+	    ", dropped %" PRIu64 ", ifdropped %" PRIu64 ", live %" PRIu64
+	    ", connections %" PRIu64 ", anomalies %" PRIu64 "\n",
+	    st->packets, st->received, st->dropped, st->ifdropped, st->live,
+	    st->conns, st->anomalies);
+	output_check(out, fwrite(line, 1, tb.off, out->fp) == tb.off);
+	output_end_record(out);
+}
+
 static const struct output_ops text_ops = {
-	text_conn, text_anomaly, text_summary, NULL
+	text_conn, text_anomaly, text_summary, NULL, text_stats
 };
 
 struct output *

@@ -8,6 +8,7 @@
 #ifndef TCPFSM_OUTPUT_H
 #define TCPFSM_OUTPUT_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 struct conn;
@@ -24,6 +25,18 @@ struct zeek_row;
 
 struct output;
 
+/* A live capture's periodic counters (DESIGN §6 "stats" records). */
+struct output_stats {
+	int64_t		 ts;		/* when, microseconds since the epoch */
+	uint64_t	 packets;	/* read by tcpfsm */
+	uint64_t	 received;	/* pcap_stats: accepted by the filter */
+	uint64_t	 dropped;	/* pcap_stats: dropped by the kernel */
+	uint64_t	 ifdropped;	/* pcap_stats: dropped by the interface */
+	uint64_t	 live;		/* live connections */
+	uint64_t	 conns;		/* connections so far */
+	uint64_t	 anomalies;	/* anomalies so far */
+};
+
 struct output_ops {
 	void	(*conn)(struct output *, const struct conn *);
 	void	(*anomaly)(struct output *, const struct conn_ident *,
@@ -31,6 +44,7 @@ struct output_ops {
 	void	(*summary)(struct output *, const struct decode_stats *,
 		    const struct flow_stats *);
 	void	(*free)(struct output *);
+	void	(*stats)(struct output *, const struct output_stats *);
 };
 
 struct output {
