@@ -20,9 +20,15 @@ expect_eq "no input: status" 2 "$rc"
 expect_match "no input: message" '^tcpfsm: no input' "$err"
 run --no-such-option -r "$clean"
 expect_eq "unknown option: status" 2 "$rc"
-run -r "$clean" tcp port 80
-expect_eq "stray argument: status" 2 "$rc"
-expect_match "stray argument: message" '^tcpfsm: tcp: unexpected argument' "$err"
+run -r "$clean" -i lo
+expect_eq "-i and -r: status" 2 "$rc"
+expect_eq "-i and -r: message" "tcpfsm: -i and -r: one input at a time" "$err"
+# Trailing arguments are a filter expression, as tcpdump takes them.
+run -q -r "$clean" tcp port 8080
+expect_eq "filter: status" 0 "$rc"
+expect_match "filter: the connection on the port" '^connections 1$' "$out"
+run -q -r "$clean" tcp port 9999
+expect_match "filter: nothing on another port" '^connections 0$' "$out"
 run -h
 expect_eq "-h: status" 0 "$rc"
 expect_match "-h: usage" '^usage: tcpfsm' "$out"
