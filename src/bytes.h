@@ -167,6 +167,17 @@ bytes_peek_be16(const struct bytes *b, size_t off, uint16_t *v)
 	return (true);
 }
 
+/* Look at the big-endian 32-bit value at offset off without moving. */
+static inline bool
+bytes_peek_be32(const struct bytes *b, size_t off, uint32_t *v)
+{
+	if (b->len < 4 || b->len - 4 < off)
+		return (false);
+	*v = (uint32_t)b->p[off] << 24 | (uint32_t)b->p[off + 1] << 16 |
+	    (uint32_t)b->p[off + 2] << 8 | b->p[off + 3];
+	return (true);
+}
+
 /* Keep at most n bytes (an IP total length trims Ethernet padding). */
 static inline void
 bytes_trim(struct bytes *b, size_t n)

@@ -3,22 +3,27 @@
  * connections.
  *
  * HOW IT WORKS.  Live connections sit in a hash table of power-of-two size
- * (chained, keyed by the canonical 4-tuple, seeded SipHash-1-3) and on an
- * intrusive list ordered by last activity: its head is both the next to
- * go idle and the one --max-conns evicts.  A connection waiting for a
- * decision only silence can make (an unanswered SYN or SYN-ACK, an
- * unacknowledged FIN) is also on one of two timer lists; each list has one
- * timeout and connections join it as the clock runs, so the head always
- * has the earliest deadline and expiry is a look at three list heads per
- * packet.  When a connection is over its record goes to the sink, its
- * struct goes to a free list for the next connection, and a trace of a few
- * dozen bytes stays for 2 x MSL in a second hash table, in a FIFO by the
- * time it ended.  Nothing here allocates per packet.
+ * (open addressing, keyed by the canonical 4-tuple, seeded SipHash-1-3;
+ * each slot holds the hash beside the pointer, so a probe touches no
+ * connection but the one it finds) and on an intrusive list ordered by
+ * last activity: its head is both the next to go idle and the one
+ * --max-conns evicts.  A connection waiting for a decision only silence
+ * can make (an unanswered SYN or SYN-ACK, an unacknowledged FIN) is also
+ * on one of two timer lists; each list has one timeout and connections
+ * join it as the clock runs, so the head always has the earliest deadline
+ * and expiry is a look at four list heads per packet.  When a connection
+ * is over its record goes to the sink, its struct goes to a free list for
+ * the next connection, and a trace of about a hundred bytes takes its slot
+ * in the table for 2 x MSL: the probe for a new connection's 4-tuple finds
+ * it.  The traces themselves sit in a FIFO by the time they ended, in
+ * chunks of many, so keeping one is a write at the FIFO's end.  Nothing
+ * here allocates per packet.
  */
 #include <config.h>
 
 #include "flow.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,13 +35,15 @@
 #define TIMER_FIN	2
 #define NTIMERS		3
 
-#define FLOW_BUCKETS_MIN	1024
+#define FLOW_SLOTS_MIN		1024	/* hash slots; at most 3/4 are used */
+#define TRACE_CHUNK		256	/* traces a FIFO chunk holds */
 
 /* What the trace of a finished connection remembers (struct trace.flags). */
 #define TR_TS_OK	0x01	/* both endpoints sent timestamps */
 #define TR_FIN_RETX_C	0x02	/* the client retransmitted its FIN late */
 #define TR_FIN_RETX_S	0x04	/* the server did */
 #define TR_REPORTED	0x08	/* a late-segment anomaly was reported */
+#define TR_HASHED	0x10	/* in the table (else only in the FIFO) */
 
 /* struct conn.tw_cond: how a reuse of a TIME_WAIT 4-tuple met RFC 6191. */
 #define TW_COND_NONE	0
@@ -44,20 +51,54 @@
 #define TW_COND_TS	2	/* a greater timestamp */
 #define TW_COND_FAILED	3	/* neither */
 
+/*
+ * A finished connection's trace.  Its identity is kept without the uid,
+ * which trace_ident() makes again in the rare event it is shown.
+ */
 struct trace {
-	struct trace	*hnext;
-	struct trace	*fnext;		/* FIFO by end time */
-	struct conn_ident id;
+	struct flow_key	 key;
+	uint64_t	 serial;
+	int64_t		 first_ts;
+	int64_t		 end_ts;
 	uint32_t	 hash;
+	uint32_t	 snd_nxt[2];	/* final next sequence number, each side */
+	uint32_t	 tsval[2];	/* last timestamp value, each side */
+	uint32_t	 base[2];	/* relative sequence origin, each side */
 	uint8_t		 state[2];	/* final states, client and server */
 	uint8_t		 end;		/* enum conn_end */
 	uint8_t		 flags;		/* TR_* */
 	uint8_t		 rst_by;	/* who sent the RST that ended it */
-	int64_t		 end_ts;
-	uint32_t	 snd_nxt[2];	/* final next sequence number, each side */
-	uint32_t	 tsval[2];	/* last timestamp value, each side */
-	uint32_t	 base[2];	/* relative sequence origin, each side */
 	uint8_t		 base_ok;
+	uint8_t		 client_side;
+};
+
+/* Traces in the order they were kept; chunks recycle as they empty. */
+struct trace_chunk {
+	struct trace_chunk *next;
+	struct trace	 t[TRACE_CHUNK];
+};
+
+/*
+ * The index of live connections and of traces, one table for both: open
+ * addressing with linear probing, each slot keeping the hash and the kind
+ * of what it points to, so probing compares hashes in one array and
+ * dereferences only a match.  A new connection's probe finds any trace of
+ * its 4-tuple in the same cache lines, and a finished connection's trace
+ * takes over its slot.  At most three quarters full.
+ */
+#define HS_CONN		0
+#define HS_TRACE	1
+
+struct hslot {
+	uint32_t	 hash;
+	uint32_t	 kind;		/* HS_* */
+	void		*p;		/* NULL: empty */
+};
+
+struct htable {
+	struct hslot	*slot;
+	size_t		 mask;		/* slots - 1, slots a power of two */
+	size_t		 n;		/* used */
 };
 
 struct tmlist {
@@ -68,17 +109,17 @@ struct tmlist {
 struct flow_table {
 	struct flow_config cfg;
 	struct flow_sink sink;
-	struct conn	**buckets;
-	size_t		 nbuckets;	/* a power of two */
-	struct trace	**tbuckets;
-	size_t		 ntbuckets;
+	struct htable	 index;		/* live connections, hashed traces */
 	struct conn	*lru_head;	/* least recently active */
 	struct conn	*lru_tail;
 	struct tmlist	 timers[NTIMERS];
-	struct trace	*tfifo_head;
-	struct trace	*tfifo_tail;
+	struct trace_chunk *tq_head;	/* the FIFO of traces: oldest chunk */
+	struct trace_chunk *tq_tail;	/* newest */
+	size_t		 tq_first;	/* oldest trace in tq_head->t[] */
+	size_t		 tq_end;	/* one past the newest in tq_tail->t[] */
+	uint64_t	 tq_count;	/* traces in the FIFO, hashed or not */
+	struct trace_chunk *free_chunks;
 	struct conn	*free_conns;
-	struct trace	*free_traces;
 	struct flow_stats stats;
 	int64_t		 now;		/* packet time */
 	uint64_t	 frame;		/* current frame */
@@ -97,85 +138,198 @@ static void flow_finish_conn(struct flow_table *, struct conn *,
 	v2 += v1; v1 = ROTL64(v1, 17); v1 ^= v2; v2 = ROTL64(v2, 32);	\
 } while (0)
 
-/* SipHash-1-3 (Aumasson and Bernstein): one round a block, three to end. */
-static uint64_t
-siphash13(const uint8_t *in, size_t len, uint64_t k0, uint64_t k1)
-{
-	uint64_t	v0 = k0 ^ UINT64_C(0x736f6d6570736575);
-	uint64_t	v1 = k1 ^ UINT64_C(0x646f72616e646f6d);
-	uint64_t	v2 = k0 ^ UINT64_C(0x6c7967656e657261);
-	uint64_t	v3 = k1 ^ UINT64_C(0x7465646279746573);
-	uint64_t	m, b = (uint64_t)len << 56;
-	size_t		i, j;
+/* SipHash's state (Aumasson and Bernstein). */
+struct sip {
+	uint64_t	 v0, v1, v2, v3;
+};
 
-	for (i = 0; i + 8 <= len; i += 8) {
-		m = 0;
-		for (j = 0; j < 8; j++)
-			m |= (uint64_t)in[i + j] << (8 * j);
-		v3 ^= m;
-		SIPROUND(v0, v1, v2, v3);
-		v0 ^= m;
-	}
-	for (j = 0; i + j < len; j++)
-		b |= (uint64_t)in[i + j] << (8 * j);
-	v3 ^= b;
-	SIPROUND(v0, v1, v2, v3);
-	v0 ^= b;
-	v2 ^= 0xff;
-	SIPROUND(v0, v1, v2, v3);
-	SIPROUND(v0, v1, v2, v3);
-	SIPROUND(v0, v1, v2, v3);
-	return (v0 ^ v1 ^ v2 ^ v3);
+static inline void
+sip_init(struct sip *s, uint64_t k0, uint64_t k1)
+{
+	s->v0 = k0 ^ UINT64_C(0x736f6d6570736575);
+	s->v1 = k1 ^ UINT64_C(0x646f72616e646f6d);
+	s->v2 = k0 ^ UINT64_C(0x6c7967656e657261);
+	s->v3 = k1 ^ UINT64_C(0x7465646279746573);
 }
 
+/* SipHash-1-3: one round a block, */
+static inline void
+sip_block(struct sip *s, uint64_t m)
+{
+	s->v3 ^= m;
+	SIPROUND(s->v0, s->v1, s->v2, s->v3);
+	s->v0 ^= m;
+}
+
+/* and three to end; last holds the tail bytes and the length's low byte. */
+static inline uint64_t
+sip_final(struct sip *s, uint64_t last)
+{
+	sip_block(s, last);
+	s->v2 ^= 0xff;
+	SIPROUND(s->v0, s->v1, s->v2, s->v3);
+	SIPROUND(s->v0, s->v1, s->v2, s->v3);
+	SIPROUND(s->v0, s->v1, s->v2, s->v3);
+	return (s->v0 ^ s->v1 ^ s->v2 ^ s->v3);
+}
+
+/* Little-endian loads, as SipHash reads its input; one load on x86. */
+static inline uint64_t
+le64(const uint8_t *p)
+{
+	return ((uint64_t)p[0] | (uint64_t)p[1] << 8 |
+	    (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
+	    (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 |
+	    (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56);
+}
+
+static inline uint64_t
+le32(const uint8_t *p)
+{
+	return ((uint64_t)p[0] | (uint64_t)p[1] << 8 |
+	    (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24);
+}
+
+/*
+ * The table's hash: SipHash-1-3 of the bytes that make the key, both
+ * addresses, both ports and the IP version (13 bytes for IPv4, 37 for
+ * IPv6), read 8 at a time.  The zero padding adds nothing, so it is not
+ * hashed: an IPv4 key costs two blocks, not six.
+ */
 uint32_t
 flow_key_hash(const struct flow_key *k, uint64_t seed)
 {
-	uint64_t h;
+	struct sip	 s;
+	uint64_t	 h, last;
 
-	h = siphash13((const uint8_t *)k, sizeof(*k), seed,
-	    seed ^ UINT64_C(0x9e3779b97f4a7c15));
+	sip_init(&s, seed, seed ^ UINT64_C(0x9e3779b97f4a7c15));
+	last = (uint64_t)k->port[0] | (uint64_t)k->port[1] << 16 |
+	    (uint64_t)k->ipv << 32;
+	if (k->ipv == 6) {
+		sip_block(&s, le64(k->addr[0]));
+		sip_block(&s, le64(k->addr[0] + 8));
+		sip_block(&s, le64(k->addr[1]));
+		sip_block(&s, le64(k->addr[1] + 8));
+		last |= (uint64_t)37 << 56;
+	} else {
+		sip_block(&s, le32(k->addr[0]) | le32(k->addr[1]) << 32);
+		last |= (uint64_t)13 << 56;
+	}
+	h = sip_final(&s, last);
 	return ((uint32_t)(h ^ (h >> 32)));
+}
+
+/*
+ * SipHash-1-3 of the whole key, padding included: what uids are made
+ * from, so it must never change (the names in every output would).
+ */
+uint64_t
+flow_key_siphash(const struct flow_key *k, uint64_t k0, uint64_t k1)
+{
+	const uint8_t	*p = (const uint8_t *)k;
+	struct sip	 s;
+	size_t		 i;
+
+	sip_init(&s, k0, k1);
+	for (i = 0; i + 8 <= sizeof(*k); i += 8)
+		sip_block(&s, le64(p + i));
+	/* sizeof(*k) is 40, a multiple of 8: only the length is left. */
+	return (sip_final(&s, (uint64_t)sizeof(*k) << 56));
+}
+
+/* Compare two IPv4 addresses as memcmp() would, in one step. */
+static inline int
+addr4_cmp(const uint8_t *a, const uint8_t *b)
+{
+	uint32_t x = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
+	    (uint32_t)a[2] << 8 | a[3];
+	uint32_t y = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	    (uint32_t)b[2] << 8 | b[3];
+
+	return (x < y ? -1 : x > y);
 }
 
 void
 flow_key_make(const struct tcpfsm_seg *seg, struct flow_key *k, int *side)
 {
-	size_t	alen = seg->ipv == 6 ? 16 : 4;
 	int	c;
 
 	memset(k, 0, sizeof(*k));
 	k->ipv = seg->ipv;
-	c = memcmp(seg->src, seg->dst, alen);
+	if (seg->ipv == 6)
+		c = memcmp(seg->src, seg->dst, 16);
+	else
+		c = addr4_cmp(seg->src, seg->dst);
 	if (c == 0)
 		c = seg->sport < seg->dport ? -1 : seg->sport > seg->dport;
 	/* The smaller (address, port) is side 0, whoever sent this one. */
 	*side = c <= 0 ? 0 : 1;
-	memcpy(k->addr[*side], seg->src, alen);
-	memcpy(k->addr[!*side], seg->dst, alen);
+	if (seg->ipv == 6) {
+		memcpy(k->addr[*side], seg->src, 16);
+		memcpy(k->addr[!*side], seg->dst, 16);
+	} else {
+		memcpy(k->addr[*side], seg->src, 4);
+		memcpy(k->addr[!*side], seg->dst, 4);
+	}
 	k->port[*side] = seg->sport;
 	k->port[!*side] = seg->dport;
 }
 
 /* Deterministic, so two runs over a file name connections alike. */
 static void
-make_uid(struct conn_ident *id)
+make_uid(const struct conn_ident *id, char *uid)
 {
 	static const char digits[] =
 	    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 	uint64_t	h[2];
 	size_t		i;
+	unsigned	d;
 
-	h[0] = siphash13((const uint8_t *)&id->key, sizeof(id->key),
-	    id->serial, (uint64_t)id->first_ts);
-	h[1] = siphash13((const uint8_t *)&id->key, sizeof(id->key),
-	    (uint64_t)id->first_ts, ~id->serial);
-	id->uid[0] = 'C';
-	for (i = 1; i < 18; i++) {
-		id->uid[i] = digits[h[i & 1] % 62];
-		h[i & 1] /= 62;
+	h[0] = flow_key_siphash(&id->key, id->serial, (uint64_t)id->first_ts);
+	h[1] = flow_key_siphash(&id->key, (uint64_t)id->first_ts, ~id->serial);
+	/*
+	 * Base 62, least significant digit first: h[1]'s digits go to the
+	 * odd places, h[0]'s to the even ones.  Two digits a division (by
+	 * 62 * 62), which gives what one a division did.
+	 */
+	uid[0] = 'C';
+	for (i = 1; i + 2 < 18; i += 4) {
+		d = (unsigned)(h[1] % 3844);
+		h[1] /= 3844;
+		uid[i] = digits[d % 62];
+		uid[i + 2] = digits[d / 62];
+		d = (unsigned)(h[0] % 3844);
+		h[0] /= 3844;
+		uid[i + 1] = digits[d % 62];
+		uid[i + 3] = digits[d / 62];
 	}
-	id->uid[18] = '\0';
+	uid[17] = digits[h[1] % 62];
+	uid[18] = '\0';
+}
+
+/*
+ * id, with its uid made if it is still unnamed.  Naming costs two hashes,
+ * so it waits until a callback may show the name: a connection no sink
+ * hears of is never named.
+ */
+static const struct conn_ident *
+named(struct conn_ident *id)
+{
+	if (id->uid[0] == '\0')
+		make_uid(id, id->uid);
+	return (id);
+}
+
+/* The identity of t's connection, in id, still unnamed. */
+static struct conn_ident *
+trace_ident(const struct trace *t, struct conn_ident *id)
+{
+	memset(id, 0, sizeof(*id));
+	id->key = t->key;
+	id->serial = t->serial;
+	id->first_ts = t->first_ts;
+	id->client_side = t->client_side;
+	return (id);
 }
 
 /* ---- lists --------------------------------------------------------- */
@@ -257,52 +411,101 @@ timer_arm(struct flow_table *ft, struct conn *c, int which, int64_t start)
 /* ---- hash tables --------------------------------------------------- */
 
 static void
-conn_table_grow(struct flow_table *ft)
+htable_init(struct htable *t)
 {
-	struct conn	**nb, *c, *next;
-	size_t		 n = ft->nbuckets * 2, i, b;
+	t->slot = xcalloc(FLOW_SLOTS_MIN, sizeof(*t->slot));
+	t->mask = FLOW_SLOTS_MIN - 1;
+	t->n = 0;
+}
 
-	nb = xcalloc(n, sizeof(*nb));
-	for (i = 0; i < ft->nbuckets; i++) {
-		for (c = ft->buckets[i]; c != NULL; c = next) {
-			next = c->hnext;
-			b = c->hash & (n - 1);
-			c->hnext = nb[b];
-			nb[b] = c;
-		}
-	}
-	free(ft->buckets);
-	ft->buckets = nb;
-	ft->nbuckets = n;
+/* Put p, of hash h, in a free slot; the table has room. */
+static void
+htable_place(struct hslot *slot, size_t mask, uint32_t h, uint32_t kind,
+    void *p)
+{
+	size_t i;
+
+	for (i = h & mask; slot[i].p != NULL; i = (i + 1) & mask)
+		continue;
+	slot[i].hash = h;
+	slot[i].kind = kind;
+	slot[i].p = p;
+}
+
+/* Twice the slots; only the slots are read, not what they point to. */
+static void
+htable_grow(struct htable *t)
+{
+	struct hslot	*ns;
+	size_t		 nmask = t->mask * 2 + 1, i;
+
+	ns = xcalloc(nmask + 1, sizeof(*ns));
+	for (i = 0; i <= t->mask; i++)
+		if (t->slot[i].p != NULL)
+			htable_place(ns, nmask, t->slot[i].hash,
+			    t->slot[i].kind, t->slot[i].p);
+	free(t->slot);
+	t->slot = ns;
+	t->mask = nmask;
 }
 
 static void
-trace_table_grow(struct flow_table *ft)
+htable_add(struct htable *t, uint32_t h, uint32_t kind, void *p)
 {
-	struct trace	**nb, *t, *next;
-	size_t		 n = ft->ntbuckets * 2, i, b;
+	if ((t->n + 1) * 4 > (t->mask + 1) * 3)
+		htable_grow(t);
+	htable_place(t->slot, t->mask, h, kind, p);
+	t->n++;
+}
 
-	nb = xcalloc(n, sizeof(*nb));
-	for (i = 0; i < ft->ntbuckets; i++) {
-		for (t = ft->tbuckets[i]; t != NULL; t = next) {
-			next = t->hnext;
-			b = t->hash & (n - 1);
-			t->hnext = nb[b];
-			nb[b] = t;
+/* The slot of p, of hash h, which is in the table. */
+static struct hslot *
+htable_find(struct htable *t, uint32_t h, const void *p)
+{
+	size_t i;
+
+	for (i = h & t->mask; t->slot[i].p != p; i = (i + 1) & t->mask)
+		assert(t->slot[i].p != NULL);
+	return (&t->slot[i]);
+}
+
+/*
+ * Take p, of hash h, out.  The slots after it that it kept from their
+ * first choice move back (Knuth's Algorithm R), so no probe ever runs
+ * into a hole it should have passed.  Returns false if p was not there.
+ */
+static bool
+htable_del(struct htable *t, uint32_t h, const void *p)
+{
+	struct hslot	*slot = t->slot;
+	size_t		 mask = t->mask, i, j, home;
+
+	for (i = h & mask; slot[i].p != p; i = (i + 1) & mask)
+		if (slot[i].p == NULL)
+			return (false);
+	for (j = (i + 1) & mask; slot[j].p != NULL; j = (j + 1) & mask) {
+		home = slot[j].hash & mask;
+		/* Can j's entry move to i: is its home not in (i, j]? */
+		if (i <= j ? (home <= i || home > j) : (home <= i && home > j)) {
+			slot[i] = slot[j];
+			i = j;
 		}
 	}
-	free(ft->tbuckets);
-	ft->tbuckets = nb;
-	ft->ntbuckets = n;
+	slot[i].p = NULL;
+	t->n--;
+	return (true);
 }
 
 static struct conn *
 conn_lookup(struct flow_table *ft, uint32_t h, const struct flow_key *k)
 {
-	struct conn *c;
+	const struct hslot	*slot = ft->index.slot;
+	size_t			 mask = ft->index.mask, i;
+	struct conn		*c;
 
-	for (c = ft->buckets[h & (ft->nbuckets - 1)]; c != NULL; c = c->hnext)
-		if (c->hash == h && memcmp(&c->id.key, k, sizeof(*k)) == 0)
+	for (i = h & mask; (c = slot[i].p) != NULL; i = (i + 1) & mask)
+		if (slot[i].hash == h && slot[i].kind == HS_CONN &&
+		    memcmp(&c->id.key, k, sizeof(*k)) == 0)
 			return (c);
 	return (NULL);
 }
@@ -310,42 +513,92 @@ conn_lookup(struct flow_table *ft, uint32_t h, const struct flow_key *k)
 static void
 conn_unhash(struct flow_table *ft, struct conn *c)
 {
-	struct conn **pp;
-
-	pp = &ft->buckets[c->hash & (ft->nbuckets - 1)];
-	while (*pp != NULL && *pp != c)
-		pp = &(*pp)->hnext;
-	if (*pp == c)
-		*pp = c->hnext;
-	c->hnext = NULL;
+	(void)htable_del(&ft->index, c->hash, c);
 }
 
 static struct trace *
 trace_lookup(struct flow_table *ft, uint32_t h, const struct flow_key *k)
 {
-	struct trace *t;
+	const struct hslot	*slot = ft->index.slot;
+	size_t			 mask = ft->index.mask, i;
+	struct trace		*t;
 
-	for (t = ft->tbuckets[h & (ft->ntbuckets - 1)]; t != NULL;
-	    t = t->hnext)
-		if (t->hash == h && memcmp(&t->id.key, k, sizeof(*k)) == 0)
+	for (i = h & mask; (t = slot[i].p) != NULL; i = (i + 1) & mask)
+		if (slot[i].hash == h && slot[i].kind == HS_TRACE &&
+		    memcmp(&t->key, k, sizeof(*k)) == 0)
 			return (t);
 	return (NULL);
 }
 
-/* Take t out of its hash chain (it stays in the FIFO until it expires). */
+/* Take t out of the index (it stays in the FIFO until it expires). */
 static void
 trace_unhash(struct flow_table *ft, struct trace *t)
 {
-	struct trace **pp;
+	if (!(t->flags & TR_HASHED))
+		return;
+	(void)htable_del(&ft->index, t->hash, t);
+	t->flags &= (uint8_t)~TR_HASHED;
+	ft->stats.traces--;
+}
 
-	pp = &ft->tbuckets[t->hash & (ft->ntbuckets - 1)];
-	while (*pp != NULL && *pp != t)
-		pp = &(*pp)->hnext;
-	if (*pp == t) {
-		*pp = t->hnext;
-		ft->stats.traces--;
+/* A new trace at the end of the FIFO, zero-filled. */
+static struct trace *
+trace_push(struct flow_table *ft)
+{
+	struct trace_chunk	*ch;
+	struct trace		*t;
+
+	if (ft->tq_tail == NULL || ft->tq_end == TRACE_CHUNK) {
+		if ((ch = ft->free_chunks) != NULL)
+			ft->free_chunks = ch->next;
+		else
+			ch = xmalloc(sizeof(*ch));
+		ch->next = NULL;
+		if (ft->tq_tail != NULL)
+			ft->tq_tail->next = ch;
+		else {
+			ft->tq_head = ch;
+			ft->tq_first = 0;
+		}
+		ft->tq_tail = ch;
+		ft->tq_end = 0;
 	}
-	t->hnext = t;	/* marks "unhashed" for the FIFO's expiry */
+	t = &ft->tq_tail->t[ft->tq_end++];
+	memset(t, 0, sizeof(*t));
+	ft->tq_count++;
+	return (t);
+}
+
+/* The oldest trace in the FIFO, or NULL. */
+static struct trace *
+trace_oldest(const struct flow_table *ft)
+{
+	if (ft->tq_head == NULL ||
+	    (ft->tq_head == ft->tq_tail && ft->tq_first == ft->tq_end))
+		return (NULL);
+	return (&ft->tq_head->t[ft->tq_first]);
+}
+
+/* Drop the oldest trace; a chunk it leaves empty is recycled. */
+static void
+trace_pop(struct flow_table *ft)
+{
+	struct trace_chunk *ch = ft->tq_head;
+
+	trace_unhash(ft, &ch->t[ft->tq_first]);
+	ft->tq_count--;
+	if (++ft->tq_first < TRACE_CHUNK &&
+	    !(ch == ft->tq_tail && ft->tq_first == ft->tq_end))
+		return;
+	if (ch == ft->tq_tail) {
+		/* Empty: start the one chunk over. */
+		ft->tq_first = ft->tq_end = 0;
+		return;
+	}
+	ft->tq_head = ch->next;
+	ft->tq_first = 0;
+	ch->next = ft->free_chunks;
+	ft->free_chunks = ch;
 }
 
 /* ---- anomalies ----------------------------------------------------- */
@@ -376,7 +629,7 @@ raise_rel(struct flow_table *ft, struct conn *c, enum anomaly_id id, int sev,
 		memcpy(a->related_uid, related, sizeof(a->related_uid));
 	ft->stats.anomalies[id]++;
 	if (ft->sink.anomaly != NULL)
-		ft->sink.anomaly(ft->sink.arg, &c->id, a);
+		ft->sink.anomaly(ft->sink.arg, named(&c->id), a);
 	return (a);
 }
 
@@ -392,7 +645,8 @@ static void
 raise_late(struct flow_table *ft, struct trace *t, enum anomaly_id id,
     enum anomaly_who who, uint64_t d0)
 {
-	struct anomaly a;
+	struct anomaly		a;
+	struct conn_ident	ident;
 
 	memset(&a, 0, sizeof(a));
 	a.id = (uint8_t)id;
@@ -405,8 +659,19 @@ raise_late(struct flow_table *ft, struct trace *t, enum anomaly_id id,
 	a.late = 1;
 	ft->stats.anomalies[id]++;
 	if (ft->sink.anomaly != NULL)
-		ft->sink.anomaly(ft->sink.arg, &t->id, &a);
+		ft->sink.anomaly(ft->sink.arg, named(trace_ident(t, &ident)),
+		    &a);
 }
+
+/* The events raise_events() turns into anomalies. */
+#define TEV_ANOMALIES	(TEV_SYN_RETX | TEV_SYNACK_RETX |		\
+	TEV_SYNACK_BAD_ACK | TEV_HS_ACK_BAD | TEV_ACK_NOT_SYNACK |	\
+	TEV_DATA_EARLY | TEV_DATA_EARLY_TFO | TEV_SYN_ON_EST |		\
+	TEV_SIMOPEN | TEV_SPLIT_HS | TEV_ACK_UNSEEN | TEV_SEQ_OOW |	\
+	TEV_DATA_AFTER_FIN | TEV_AFTER_RST | TEV_FIN_RETX |		\
+	TEV_SIM_CLOSE | TEV_RST_AFTER_FIN | TEV_TW_ASSASSIN |		\
+	TEV_RST_OOW | TEV_RST_IN_HS | TEV_RST_REPLY | TEV_INVALID_FLAGS |	\
+	TEV_BAD_OPTION)
 
 /* Events of one segment from endpoint dir, as anomalies. */
 static void
@@ -606,7 +871,7 @@ conn_new(struct flow_table *ft, const struct flow_key *k, uint32_t h,
 		flow_finish_conn(ft, ft->lru_head, END_EVICTED);
 
 	if ((c = ft->free_conns) != NULL)
-		ft->free_conns = c->hnext;
+		ft->free_conns = c->next_free;
 	else
 		c = xmalloc(sizeof(*c));
 	memset(c, 0, sizeof(*c));
@@ -614,15 +879,11 @@ conn_new(struct flow_table *ft, const struct flow_key *k, uint32_t h,
 	c->id.serial = ++ft->stats.conns;
 	c->id.first_ts = seg->ts;
 	c->id.client_side = (uint8_t)client_side;
-	make_uid(&c->id);
 	c->hash = h;
 	c->first_frame = seg->frame;
 	tcpstate_init(&c->tcp);
 
-	if (ft->stats.live >= ft->nbuckets)
-		conn_table_grow(ft);
-	c->hnext = ft->buckets[h & (ft->nbuckets - 1)];
-	ft->buckets[h & (ft->nbuckets - 1)] = c;
+	htable_add(&ft->index, h, HS_CONN, c);
 	lru_append(ft, c);
 	ft->stats.live++;
 	if (ft->stats.live > ft->stats.live_max)
@@ -630,22 +891,34 @@ conn_new(struct flow_table *ft, const struct flow_key *k, uint32_t h,
 	return (c);
 }
 
-/* Keep what judging the 4-tuple's next 2 x MSL needs. */
+/*
+ * Keep what judging the 4-tuple's next 2 x MSL needs.  The trace takes
+ * over c's slot in the index: c is no longer in it after this.
+ */
 static void
 trace_keep(struct flow_table *ft, const struct conn *c)
 {
+	struct hslot	*slot;
 	struct trace	*t, *old;
-	size_t		 b;
 	int		 i;
 
 	if ((old = trace_lookup(ft, c->hash, &c->id.key)) != NULL)
 		trace_unhash(ft, old);
-	if ((t = ft->free_traces) != NULL)
-		ft->free_traces = t->fnext;
-	else
-		t = xmalloc(sizeof(*t));
-	memset(t, 0, sizeof(*t));
-	t->id = c->id;
+	/*
+	 * --max-conns bounds the traces too: a flood of refused or reset
+	 * attempts would otherwise grow memory for 2 x MSL.  The oldest go
+	 * first, counted.
+	 */
+	while (ft->cfg.max_conns != 0 && ft->tq_count >= ft->cfg.max_conns &&
+	    trace_oldest(ft) != NULL) {
+		trace_pop(ft);
+		ft->stats.traces_dropped++;
+	}
+	t = trace_push(ft);
+	t->key = c->id.key;
+	t->serial = c->id.serial;
+	t->first_ts = c->id.first_ts;
+	t->client_side = c->id.client_side;
 	t->hash = c->hash;
 	t->end = c->end;
 	t->end_ts = c->last_ts;
@@ -661,18 +934,11 @@ trace_keep(struct flow_table *ft, const struct conn *c)
 	    (c->tcp.ep[1].flags & EP_TS_SEEN))
 		t->flags |= TR_TS_OK;
 
-	if (ft->stats.traces >= ft->ntbuckets)
-		trace_table_grow(ft);
-	b = t->hash & (ft->ntbuckets - 1);
-	t->hnext = ft->tbuckets[b];
-	ft->tbuckets[b] = t;
+	t->flags |= TR_HASHED;
+	slot = htable_find(&ft->index, c->hash, c);
+	slot->kind = HS_TRACE;
+	slot->p = t;
 	ft->stats.traces++;
-	t->fnext = NULL;
-	if (ft->tfifo_tail != NULL)
-		ft->tfifo_tail->fnext = t;
-	else
-		ft->tfifo_head = t;
-	ft->tfifo_tail = t;
 }
 
 /* Decisions that belong to the end of a connection, however it ends. */
@@ -704,18 +970,45 @@ flow_finish_conn(struct flow_table *ft, struct conn *c, enum conn_end end)
 	ft->stats.by_end[end]++;
 	for (i = 0; i < 2; i++)
 		ft->stats.by_state[i][tp->ep[i].state]++;
-	if (ft->sink.conn != NULL)
+	if (ft->sink.conn != NULL) {
+		(void)named(&c->id);
 		ft->sink.conn(ft->sink.arg, c);
+	}
 	if (end == END_FIN || end == END_RST || end == END_REJECTED)
 		trace_keep(ft, c);
+	else
+		conn_unhash(ft, c);
 
 	timer_disarm(ft, c);
 	lru_unlink(ft, c);
-	conn_unhash(ft, c);
 	anomaly_list_clear(&c->anoms);
 	ft->stats.live--;
-	c->hnext = ft->free_conns;
+	c->next_free = ft->free_conns;
 	ft->free_conns = c;
+}
+
+/*
+ * Is a deadline at or before now?  The heads of the two timer lists, of
+ * the activity list and of the trace FIFO, as flow_expire() looks at them:
+ * the test every packet makes, kept apart from the work few packets do.
+ */
+static inline bool
+expire_due(const struct flow_table *ft, int64_t now)
+{
+	const struct conn	*c;
+	const struct trace	*t;
+
+	if ((c = ft->timers[TIMER_HANDSHAKE].head) != NULL &&
+	    c->timer_start + ft->cfg.handshake_timeout <= now)
+		return (true);
+	if ((c = ft->timers[TIMER_FIN].head) != NULL &&
+	    c->timer_start + ft->cfg.fin_timeout <= now)
+		return (true);
+	if ((c = ft->lru_head) != NULL &&
+	    c->last_ts + ft->cfg.idle_timeout <= now)
+		return (true);
+	return ((t = trace_oldest(ft)) != NULL &&
+	    t->end_ts + 2 * ft->cfg.msl <= now);
 }
 
 /* Run every timer whose deadline is at or before now. */
@@ -744,16 +1037,9 @@ flow_expire(struct flow_table *ft, int64_t now)
 		decide_half_closed(ft, c, c->last_ts + ft->cfg.idle_timeout);
 		flow_finish_conn(ft, c, END_TIMEOUT);
 	}
-	while ((t = ft->tfifo_head) != NULL &&
-	    t->end_ts + 2 * ft->cfg.msl <= now) {
-		ft->tfifo_head = t->fnext;
-		if (ft->tfifo_head == NULL)
-			ft->tfifo_tail = NULL;
-		if (t->hnext != t)
-			trace_unhash(ft, t);
-		t->fnext = ft->free_traces;
-		ft->free_traces = t;
-	}
+	while ((t = trace_oldest(ft)) != NULL &&
+	    t->end_ts + 2 * ft->cfg.msl <= now)
+		trace_pop(ft);
 }
 
 /*
@@ -764,24 +1050,25 @@ flow_expire(struct flow_table *ft, int64_t now)
  * TIME_WAIT decides it: by sending the SYN itself, or by its SYN-ACK.
  */
 static void
-tw_relate(struct flow_table *ft, struct conn *c, const struct trace *t,
+tw_relate(struct flow_table *ft, struct conn *c, struct trace *t,
     int side, const struct tcpfsm_seg *seg)
 {
+	struct conn_ident id;
 	int	old_ep, tw_old = -1, key_side, new_ep, i;
 
 	/* The old endpoint that sent this SYN. */
-	old_ep = side == t->id.client_side ? TCP_CLIENT : TCP_SERVER;
+	old_ep = side == t->client_side ? TCP_CLIENT : TCP_SERVER;
 	/* Which was in TIME_WAIT: the SYN's sender first, if both were. */
 	for (i = 0; i < 2; i++)
 		if (t->state[i] == TCPS_TIME_WAIT && tw_old != old_ep)
 			tw_old = i;
 	if (tw_old < 0)
 		return;
-	key_side = tw_old == TCP_CLIENT ? t->id.client_side :
-	    !t->id.client_side;
+	key_side = tw_old == TCP_CLIENT ? t->client_side : !t->client_side;
 	new_ep = key_side == c->id.client_side ? TCP_CLIENT : TCP_SERVER;
 	c->tw_side = (uint8_t)(new_ep + 1);
-	memcpy(c->tw_prev_uid, t->id.uid, sizeof(c->tw_prev_uid));
+	memcpy(c->tw_prev_uid, named(trace_ident(t, &id))->uid,
+	    sizeof(c->tw_prev_uid));
 	/* What the SYN's sender sent last time decides RFC 6191. */
 	if ((t->flags & TR_TS_OK) &&
 	    (seg->opt.present & TCPO_TIMESTAMP) &&
@@ -876,12 +1163,13 @@ flow_late(struct flow_table *ft, struct trace *t, int side,
     const struct tcpfsm_seg *seg)
 {
 	struct flow_segment_view v;
-	int	ep = side == t->id.client_side ? TCP_CLIENT : TCP_SERVER;
+	struct conn_ident id;
+	int	ep = side == t->client_side ? TCP_CLIENT : TCP_SERVER;
 
 	ft->stats.late_segments++;
 	flow_late_judge(ft, t, ep, seg);
 	if (ft->sink.segment != NULL) {
-		v.id = &t->id;
+		v.id = named(trace_ident(t, &id));
 		v.dir = ep;
 		v.states[0] = t->state[0];
 		v.states[1] = t->state[1];
@@ -893,36 +1181,15 @@ flow_late(struct flow_table *ft, struct trace *t, int side,
 	}
 }
 
-/* Replay seg, sent by endpoint dir, on c. */
+/*
+ * What the events of a segment mean for the connection: the handshake's
+ * and the FINs' timers and times, a TIME_WAIT reuse judged, anomalies.
+ */
 static void
-flow_replay(struct flow_table *ft, struct conn *c, int dir,
+flow_events(struct flow_table *ft, struct conn *c, int dir, uint64_t ev,
     const struct tcpfsm_seg *seg)
 {
-	struct tcp_pair	*tp = &c->tcp;
-	struct flow_segment_view v;
-	uint64_t	 ev;
-	int		 i;
-
-	if (!(c->base_ok & (1 << dir))) {
-		c->seq_base[dir] = seg->seq;
-		c->base_ok |= (uint8_t)(1 << dir);
-	}
-	ev = tcpstate_update(tp, dir, seg);
-	if (ft->cfg.zeek)
-		(void)zeek_update(&c->zeek, seg, dir);
-	for (i = 0; i < 2; i++) {
-		/* The ISN is the origin, also one a SYN-ACK told of. */
-		if (tp->ep[i].flags & EP_SYN) {
-			c->seq_base[i] = tp->ep[i].isn;
-			c->base_ok |= (uint8_t)(1 << i);
-		}
-	}
-	c->last_ts = seg->ts;
-	c->last_frame = seg->frame;
-	c->ip_bytes[dir] += seg->ip_len;
-	lru_unlink(ft, c);
-	lru_append(ft, c);
-	ft->stats.segments++;
+	const struct tcp_pair *tp = &c->tcp;
 
 	if ((ev & TEV_SYN) && dir == TCP_CLIENT && c->syn_ts == 0) {
 		c->syn_ts = seg->ts;
@@ -954,11 +1221,60 @@ flow_replay(struct flow_table *ft, struct conn *c, int dir,
 	    (ev & (TEV_SYN | TEV_SYNACK)))
 		tw_decide(ft, c, seg->ts);
 
-	raise_events(ft, c, dir, ev, seg);
+	if (ev & TEV_ANOMALIES)
+		raise_events(ft, c, dir, ev, seg);
+}
+
+/* The events flow_events() acts on. */
+#define TEV_FLOW	(TEV_SYN | TEV_SYNACK | TEV_SYNACK_RETX |	\
+	TEV_ESTABLISHED | TEV_FIN | TEV_FIN_ACKED | TEV_ANOMALIES)
+
+/* Replay seg, sent by endpoint dir, on c. */
+static void
+flow_replay(struct flow_table *ft, struct conn *c, int dir,
+    const struct tcpfsm_seg *seg)
+{
+	struct tcp_pair	*tp = &c->tcp;
+	struct flow_segment_view v;
+	uint64_t	 ev;
+	uint8_t		 based = c->base_ok;
+	int		 i;
+
+	if (!(c->base_ok & (1 << dir))) {
+		c->seq_base[dir] = seg->seq;
+		c->base_ok |= (uint8_t)(1 << dir);
+	}
+	ev = tcpstate_update(tp, dir, seg);
+	if (ft->cfg.zeek)
+		(void)zeek_update(&c->zeek, seg, dir);
+	/*
+	 * The ISN is the origin, also one a SYN-ACK told of.  Once both
+	 * origins were known, only a SYN or SYN-ACK (a new ISN) moves one.
+	 */
+	if (based != 3 || (ev & (TEV_SYN | TEV_SYNACK))) {
+		for (i = 0; i < 2; i++) {
+			if (tp->ep[i].flags & EP_SYN) {
+				c->seq_base[i] = tp->ep[i].isn;
+				c->base_ok |= (uint8_t)(1 << i);
+			}
+		}
+	}
+	c->last_ts = seg->ts;
+	c->last_frame = seg->frame;
+	c->ip_bytes[dir] += seg->ip_len;
+	/* Busy connections are often the most recent already. */
+	if (ft->lru_tail != c) {
+		lru_unlink(ft, c);
+		lru_append(ft, c);
+	}
+	ft->stats.segments++;
+
+	if (ev & TEV_FLOW)
+		flow_events(ft, c, dir, ev, seg);
 	if ((tp->flags & TP_MIDSTREAM) && !anomaly_has(&c->anoms, AN_MIDSTREAM))
 		raise(ft, c, AN_MIDSTREAM, -1, WHO_CAPTURE, seg->ts, 0, 0);
 	if (ft->sink.segment != NULL) {
-		v.id = &c->id;
+		v.id = named(&c->id);
 		v.dir = dir;
 		v.states[0] = tp->ep[0].state;
 		v.states[1] = tp->ep[1].state;
@@ -968,12 +1284,14 @@ flow_replay(struct flow_table *ft, struct conn *c, int dir,
 		v.late = false;
 		ft->sink.segment(ft->sink.arg, &v, seg);
 	}
-	if (ev & TEV_CLOSED)
-		flow_finish_conn(ft, c, END_FIN);
-	else if (ev & TEV_REJECTED)
-		flow_finish_conn(ft, c, END_REJECTED);
-	else if (ev & TEV_RESET)
-		flow_finish_conn(ft, c, END_RST);
+	if (ev & (TEV_CLOSED | TEV_REJECTED | TEV_RESET)) {
+		if (ev & TEV_CLOSED)
+			flow_finish_conn(ft, c, END_FIN);
+		else if (ev & TEV_REJECTED)
+			flow_finish_conn(ft, c, END_REJECTED);
+		else
+			flow_finish_conn(ft, c, END_RST);
+	}
 }
 
 /*
@@ -995,7 +1313,8 @@ syn_starts_anew(const struct conn *c, int side, const struct tcpfsm_seg *seg)
 		return (true);
 	if ((s->flags & EP_SYN) && seg->seq == s->isn)
 		return (false);		/* its own SYN again */
-	if (s->state == TCPS_CLOSED)
+	/* CLOSED after it sent something (a bad checksum alone is nothing). */
+	if (s->state == TCPS_CLOSED && (s->flags & EP_SEEN))
 		return (true);
 	return (ep == TCP_CLIENT && (s->flags & EP_SYN) &&
 	    !(c->tcp.flags & TP_ESTABLISHED) &&
@@ -1045,7 +1364,7 @@ flow_bad_checksum(struct flow_table *ft, struct conn *c,
 	raise(ft, c, AN_BAD_CHECKSUM, -1, who_of(dir), seg->ts,
 	    seg->cksum, 0);
 	if (ft->sink.segment != NULL) {
-		v.id = &c->id;
+		v.id = named(&c->id);
 		v.dir = dir;
 		v.states[0] = c->tcp.ep[0].state;
 		v.states[1] = c->tcp.ep[1].state;
@@ -1069,7 +1388,8 @@ flow_segment(struct flow_table *ft, const struct tcpfsm_seg *seg)
 
 	ft->now = seg->ts;
 	ft->frame = seg->frame;
-	flow_expire(ft, seg->ts);
+	if (expire_due(ft, seg->ts))
+		flow_expire(ft, seg->ts);
 
 	flow_key_make(seg, &k, &side);
 	h = flow_key_hash(&k, ft->cfg.seed);
@@ -1175,10 +1495,7 @@ flow_new(const struct flow_config *cfg, const struct flow_sink *sink)
 	ft = xcalloc(1, sizeof(*ft));
 	ft->cfg = *cfg;
 	ft->sink = *sink;
-	ft->nbuckets = FLOW_BUCKETS_MIN;
-	ft->buckets = xcalloc(ft->nbuckets, sizeof(*ft->buckets));
-	ft->ntbuckets = FLOW_BUCKETS_MIN;
-	ft->tbuckets = xcalloc(ft->ntbuckets, sizeof(*ft->tbuckets));
+	htable_init(&ft->index);
 	return (ft);
 }
 
@@ -1191,8 +1508,8 @@ flow_stats(const struct flow_table *ft)
 void
 flow_free(struct flow_table *ft)
 {
-	struct conn	*c, *cn;
-	struct trace	*t, *tn;
+	struct conn		*c, *cn;
+	struct trace_chunk	*ch, *chn;
 
 	if (ft == NULL)
 		return;
@@ -1202,19 +1519,18 @@ flow_free(struct flow_table *ft)
 		free(c);
 	}
 	for (c = ft->free_conns; c != NULL; c = cn) {
-		cn = c->hnext;
+		cn = c->next_free;
 		free(c);
 	}
-	for (t = ft->tfifo_head; t != NULL; t = tn) {
-		tn = t->fnext;
-		free(t);
+	for (ch = ft->tq_head; ch != NULL; ch = chn) {
+		chn = ch->next;
+		free(ch);
 	}
-	for (t = ft->free_traces; t != NULL; t = tn) {
-		tn = t->fnext;
-		free(t);
+	for (ch = ft->free_chunks; ch != NULL; ch = chn) {
+		chn = ch->next;
+		free(ch);
 	}
-	free(ft->buckets);
-	free(ft->tbuckets);
+	free(ft->index.slot);
 	free(ft);
 }
 

@@ -29,7 +29,7 @@ struct flow_key {
 	uint8_t		 addr[2][16];	/* IPv4 in the first 4 bytes */
 	uint16_t	 port[2];
 	uint8_t		 ipv;		/* 4 or 6 */
-	uint8_t		 pad[3];	/* zero: the key is hashed whole */
+	uint8_t		 pad[3];	/* zero: keys are compared whole */
 };
 
 /* Who a connection is: enough to name it in any record. */
@@ -38,7 +38,8 @@ struct conn_ident {
 	uint64_t	 serial;	/* order of creation, from 1 */
 	int64_t		 first_ts;	/* first packet, microseconds */
 	uint8_t		 client_side;	/* key side of the client: 0 or 1 */
-	char		 uid[20];	/* "C" + 17 base62 characters */
+	char		 uid[20];	/* "C" + 17 base62 characters; made
+					   before the first callback shows it */
 };
 
 /* How a connection ended (DESIGN §3, §6). */
@@ -64,7 +65,7 @@ enum conn_closer {
 /* A live (or just finished) connection. */
 struct conn {
 	struct conn_ident id;
-	struct conn	*hnext;		/* hash chain */
+	struct conn	*next_free;	/* the free list, once it is over */
 	struct conn	*lru_prev;	/* by last activity: idle expiry, eviction */
 	struct conn	*lru_next;
 	struct conn	*tm_prev;	/* in one decision-timer list */
@@ -105,6 +106,7 @@ struct flow_stats {
 	uint64_t	 late_segments;	/* segments of finished connections */
 	uint64_t	 segments;	/* segments replayed */
 	uint64_t	 traces;	/* finished-connection traces now kept */
+	uint64_t	 traces_dropped; /* traces --max-conns dropped early */
 };
 
 /* A segment as the replay saw it, for the --packets view. */
@@ -181,8 +183,18 @@ void		 flow_free(struct flow_table *ft);
 void		 flow_key_make(const struct tcpfsm_seg *seg, struct flow_key *k,
 		    int *side);
 
-/* The seeded hash of a canonical key (SipHash-1-3). */
+/*
+ * The seeded hash of a canonical key for hash tables: SipHash-1-3 of its
+ * addresses, ports and IP version.  hash(A->B) == hash(B->A).
+ */
 uint32_t	 flow_key_hash(const struct flow_key *k, uint64_t seed);
+
+/*
+ * SipHash-1-3 of the whole canonical key (40 bytes, padding included) with
+ * the key k0, k1: stable across versions, as the uids made from it are.
+ */
+uint64_t	 flow_key_siphash(const struct flow_key *k, uint64_t k0,
+		    uint64_t k1);
 
 /* Stable lowercase names: "fin", "open_at_end"; "client", "both". */
 const char	*flow_end_name(enum conn_end e);

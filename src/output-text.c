@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "anomaly.h"
 #include "decode.h"
@@ -49,6 +50,55 @@ tb_printf(struct textbuf *tb, const char *fmt, ...)
 	tb->off += (size_t)n;
 	if (tb->off >= tb->len)
 		tb->off = tb->len - 1;
+}
+
+/*
+ * The writers of records: what tb_printf() would write for "%s" and
+ * "%" PRId64, cut as it cuts, without parsing a format each time.
+ */
+static void
+tb_put(struct textbuf *tb, const char *s, size_t n)
+{
+	if (tb->off + 1 >= tb->len)
+		return;
+	if (n > tb->len - 1 - tb->off)
+		n = tb->len - 1 - tb->off;
+	memcpy(tb->buf + tb->off, s, n);
+	tb->off += n;
+	tb->buf[tb->off] = '\0';
+}
+
+static void
+tb_str(struct textbuf *tb, const char *s)
+{
+	tb_put(tb, s, strlen(s));
+}
+
+/* v's digits, with a '-' before them if neg. */
+static void
+tb_digits(struct textbuf *tb, uint64_t v, bool neg)
+{
+	char	 tmp[21], *p = tmp + sizeof(tmp);
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	if (neg)
+		*--p = '-';
+	tb_put(tb, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+static void
+tb_int(struct textbuf *tb, int64_t v)
+{
+	tb_digits(tb, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0);
+}
+
+static void
+tb_uint(struct textbuf *tb, uint64_t v)
+{
+	tb_digits(tb, v, false);
 }
 
 /* tcpdump's flag letters, in tcpdump's order; "none" for no flags. */
@@ -115,13 +165,22 @@ format_options(struct textbuf *tb, const struct tcp_opts *o)
 static void
 format_time(struct textbuf *tb, int64_t ts)
 {
-	int64_t sec = ts / 1000000, usec = ts % 1000000;
+	int64_t	sec = ts / 1000000, usec = ts % 1000000;
+	char	frac[7];
+	int	i;
 
 	if (usec < 0) {
 		sec--;
 		usec += 1000000;
 	}
-	tb_printf(tb, "%" PRId64 ".%06" PRId64, sec, usec);
+	/* "%" PRId64 ".%06" PRId64 */
+	tb_int(tb, sec);
+	frac[0] = '.';
+	for (i = 6; i > 0; i--) {
+		frac[i] = (char)('0' + usec % 10);
+		usec /= 10;
+	}
+	tb_put(tb, frac, sizeof(frac));
 }
 
 /*
@@ -255,8 +314,15 @@ format_tuple(struct textbuf *tb, const struct conn_ident *id)
 
 	endpoint_fmt(id, TCP_CLIENT, ca, sizeof(ca), &cp);
 	endpoint_fmt(id, TCP_SERVER, sa, sizeof(sa), &sp);
-	tb_printf(tb, "%s %s.%u > %s.%u", id->key.ipv == 6 ? "IP6" : "IP",
-	    ca, cp, sa, sp);
+	/* "%s %s.%u > %s.%u" */
+	tb_str(tb, id->key.ipv == 6 ? "IP6 " : "IP ");
+	tb_str(tb, ca);
+	tb_put(tb, ".", 1);
+	tb_uint(tb, cp);
+	tb_put(tb, " > ", 3);
+	tb_str(tb, sa);
+	tb_put(tb, ".", 1);
+	tb_uint(tb, sp);
 }
 
 static void
@@ -269,29 +335,46 @@ text_conn(struct output *out, const struct conn *c)
 
 	if (out->flags & OUTPUT_QUIET)
 		return;
+	/*
+	 * "%s %s %s: client %s, server %s, end %s[, closer %s], pkts %u/%u,
+	 * bytes %llu/%llu, duration %s[, midstream]; anomalies: %s", written
+	 * piece by piece: a record is written per connection.
+	 */
 	format_time(&tb, c->id.first_ts);
-	tb_printf(&tb, " %s ", c->id.uid);
+	tb_put(&tb, " ", 1);
+	tb_str(&tb, c->id.uid);
+	tb_put(&tb, " ", 1);
 	format_tuple(&tb, &c->id);
-	tb_printf(&tb, ": client %s, server %s, end %s",
-	    tcpstate_name(tp->ep[TCP_CLIENT].state),
-	    tcpstate_name(tp->ep[TCP_SERVER].state),
-	    flow_end_name((enum conn_end)c->end));
-	if (c->closer != CLOSER_NONE)
-		tb_printf(&tb, ", closer %s",
-		    flow_closer_name((enum conn_closer)c->closer));
-	tb_printf(&tb, ", pkts %" PRIu32 "/%" PRIu32 ", bytes %" PRIu64
-	    "/%" PRIu64 ", duration ", tp->ep[0].pkts, tp->ep[1].pkts,
-	    tp->ep[0].bytes, tp->ep[1].bytes);
+	tb_put(&tb, ": client ", 9);
+	tb_str(&tb, tcpstate_name(tp->ep[TCP_CLIENT].state));
+	tb_put(&tb, ", server ", 9);
+	tb_str(&tb, tcpstate_name(tp->ep[TCP_SERVER].state));
+	tb_put(&tb, ", end ", 6);
+	tb_str(&tb, flow_end_name((enum conn_end)c->end));
+	if (c->closer != CLOSER_NONE) {
+		tb_put(&tb, ", closer ", 9);
+		tb_str(&tb, flow_closer_name((enum conn_closer)c->closer));
+	}
+	tb_put(&tb, ", pkts ", 7);
+	tb_uint(&tb, tp->ep[0].pkts);
+	tb_put(&tb, "/", 1);
+	tb_uint(&tb, tp->ep[1].pkts);
+	tb_put(&tb, ", bytes ", 8);
+	tb_uint(&tb, tp->ep[0].bytes);
+	tb_put(&tb, "/", 1);
+	tb_uint(&tb, tp->ep[1].bytes);
+	tb_put(&tb, ", duration ", 11);
 	format_time(&tb, c->last_ts - c->id.first_ts);
 	if (tp->flags & TP_MIDSTREAM)
-		tb_printf(&tb, ", midstream");
-	tb_printf(&tb, "; anomalies:");
-	for (i = 0; i < c->anoms.n; i++)
-		tb_printf(&tb, "%s%s", i == 0 ? " " : ",",
-		    anomaly_def((enum anomaly_id)c->anoms.v[i].id)->name);
+		tb_put(&tb, ", midstream", 11);
+	tb_put(&tb, "; anomalies:", 12);
+	for (i = 0; i < c->anoms.n; i++) {
+		tb_put(&tb, i == 0 ? " " : ",", 1);
+		tb_str(&tb, anomaly_def((enum anomaly_id)c->anoms.v[i].id)->name);
+	}
 	if (c->anoms.n == 0)
-		tb_printf(&tb, " none");
-	tb_printf(&tb, "\n");
+		tb_put(&tb, " none", 5);
+	tb_put(&tb, "\n", 1);
 	output_check(out, fwrite(line, 1, tb.off, out->fp) == tb.off);
 	output_end_record(out);
 }
@@ -344,6 +427,7 @@ text_summary(struct output *out, const struct decode_stats *ds,
 			    anomaly_def((enum anomaly_id)i)->name,
 			    fs->anomalies[i]);
 	fprintf(fp, "late_segments %" PRIu64 "\n", fs->late_segments);
+	fprintf(fp, "traces_dropped %" PRIu64 "\n", fs->traces_dropped);
 	output_check(out, output_text_counters(fp, ds) == 0);
 	output_end_record(out);
 }

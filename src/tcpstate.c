@@ -367,6 +367,46 @@ ep_track_ack(struct tcp_pair *tp, struct tcp_endpoint *s,
 	return (ev);
 }
 
+/*
+ * The sender's timestamp, and a segment beyond the receiver's advertised
+ * window (RFC 9293 §3.10.7.4), judged only when both SYNs were seen: only
+ * they tell how windows are scaled.
+ */
+static uint64_t
+track_ts_window(struct tcp_endpoint *s, const struct tcp_endpoint *r,
+    const struct tcpfsm_seg *seg)
+{
+	if (seg->opt.present & TCPO_TIMESTAMP) {
+		s->tsval = seg->opt.tsval;
+		s->flags |= EP_TS_SEEN;
+	}
+	if (seg->payload_len > 1 && (s->flags & EP_SYN) &&
+	    (r->flags & EP_SYN) && (r->flags & EP_WIN) &&
+	    !((s->flags | r->flags) & EP_INFERRED) &&
+	    seq_gt(seg->seq + seg->payload_len, r->right_edge))
+		return (TEV_SEQ_OOW);
+	return (0);
+}
+
+/* States in which a plain ACK moves nothing but numbers. */
+static bool
+data_phase(uint8_t state)
+{
+	return (state == TCPS_ESTABLISHED || state == TCPS_UNKNOWN);
+}
+
+/* A data-phase segment (see tcpstate_update()). */
+static uint64_t
+track_data(struct tcp_pair *tp, struct tcp_endpoint *s,
+    struct tcp_endpoint *r, const struct tcpfsm_seg *seg)
+{
+	uint64_t ev;
+
+	ev = ep_track_seq(s, seg);
+	ev |= ep_track_ack(tp, s, r, seg);
+	return (ev | track_ts_window(s, r, seg));
+}
+
 /* The sender side of a SYN or SYN-ACK. */
 static uint64_t
 send_syn(struct tcp_pair *tp, struct tcp_endpoint *s,
@@ -681,6 +721,20 @@ tcpstate_update(struct tcp_pair *tp, int dir, const struct tcpfsm_seg *seg)
 	if (seg->opt.bad != 0)
 		ev |= TEV_BAD_OPTION;
 
+	/*
+	 * The data phase, most segments of any capture: an ACK, with data or
+	 * without, from an endpoint seen before, both endpoints synchronized
+	 * and neither closing or reset.  Of all the rules below only the
+	 * tracking of sequence numbers, acknowledgments, timestamps and the
+	 * window can apply to it (track_data()).
+	 */
+	if ((f & (TCPF_SYN | TCPF_FIN | TCPF_RST | TCPF_ACK)) == TCPF_ACK &&
+	    (tp->flags & (TP_ESTABLISHED | TP_MIDSTREAM)) &&
+	    !(tp->flags & (TP_RESET | TP_REJECTED)) &&
+	    data_phase(s->state) && data_phase(r->state) &&
+	    (s->flags & EP_SEEN) && !((s->flags | r->flags) & EP_FIN))
+		return (ev | track_data(tp, s, r, seg));
+
 	if (flags_invalid(f)) {
 		ev |= TEV_INVALID_FLAGS;
 		/* Only FIN+RST is processed, and as the RST it also is. */
@@ -711,20 +765,7 @@ tcpstate_update(struct tcp_pair *tp, int dir, const struct tcpfsm_seg *seg)
 	repeated = (s->flags & EP_ACK) && (f & TCPF_ACK) && seg->ack == s->ack;
 	if (f & TCPF_ACK)
 		ev |= ep_track_ack(tp, s, r, seg);
-	if (seg->opt.present & TCPO_TIMESTAMP) {
-		s->tsval = seg->opt.tsval;
-		s->flags |= EP_TS_SEEN;
-	}
-
-	/*
-	 * Beyond the receiver's advertised window (RFC 9293 §3.10.7.4), when
-	 * both SYNs were seen: only they tell how windows are scaled.
-	 */
-	if (seg->payload_len > 1 && (s->flags & EP_SYN) &&
-	    (r->flags & EP_SYN) && (r->flags & EP_WIN) &&
-	    !((s->flags | r->flags) & EP_INFERRED) &&
-	    seq_gt(seg->seq + seg->payload_len, r->right_edge))
-		ev |= TEV_SEQ_OOW;
+	ev |= track_ts_window(s, r, seg);
 
 	/* The sender side: what sending this segment says about it. */
 	if ((f & TCPF_ACK) && !(f & TCPF_SYN) && s->state == TCPS_SYN_SENT &&

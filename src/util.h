@@ -15,6 +15,9 @@ void	*xmalloc(size_t size);
 void	*xcalloc(size_t nmemb, size_t size);
 void	*xreallocarray(void *ptr, size_t nmemb, size_t size);
 
+/* Say that size bytes could not be had, and exit 1 (what the above do). */
+void	 xoom(size_t size);
+
 /* Longest text addr_fmt() writes, NUL included (INET6_ADDRSTRLEN). */
 #define ADDR_FMT_LEN	46
 

@@ -151,6 +151,16 @@ set_deadline(struct zeek_table *zt, struct zentry *e)
 
 /* ---- connections ----------------------------------------------------- */
 
+/* SipHash-1-3 of the whole key, folded to 32 bits: what uids are made of. */
+static uint32_t
+uid_hash(const struct flow_key *k, uint64_t seed)
+{
+	uint64_t h;
+
+	h = flow_key_siphash(k, seed, seed ^ UINT64_C(0x9e3779b97f4a7c15));
+	return ((uint32_t)(h ^ (h >> 32)));
+}
+
 /* Deterministic, so two runs over a file name connections alike. */
 static void
 make_uid(struct zentry *e)
@@ -162,9 +172,9 @@ make_uid(struct zentry *e)
 
 	/* Not the table's seed: a run picks that one at random. */
 	for (i = 0; i < 2; i++)
-		h[i] = (uint64_t)flow_key_hash(&e->key, e->serial ^
+		h[i] = (uint64_t)uid_hash(&e->key, e->serial ^
 		    ((uint64_t)e->first_ts << (i + 1))) << 32 |
-		    flow_key_hash(&e->key, UINT64_C(0x5a65656b) + e->serial * 3 +
+		    uid_hash(&e->key, UINT64_C(0x5a65656b) + e->serial * 3 +
 		    (uint64_t)e->first_ts + i);
 	e->uid[0] = 'C';
 	for (i = 1; i < 18; i++) {
