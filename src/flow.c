@@ -3,7 +3,7 @@
  * connections.
  *
  * HOW IT WORKS.  Live connections sit in a hash table of power-of-two size
- * (open addressing, keyed by the canonical 4-tuple, seeded SipHash-1-3;
+ * (open addressing, keyed by the canonical 4-tuple, a seeded multiply-fold hash;
  * each slot holds the hash beside the pointer, so a probe touches no
  * connection but the one it finds) and on an intrusive list ordered by
  * last activity: its head is both the next to go idle and the one
@@ -122,11 +122,25 @@ struct flow_table {
 	struct conn	*free_conns;
 	struct flow_stats stats;
 	int64_t		 now;		/* packet time */
+	int64_t		 next_due;	/* no deadline is before it */
 	uint64_t	 frame;		/* current frame */
 };
 
 static void flow_finish_conn(struct flow_table *, struct conn *,
     enum conn_end);
+
+/*
+ * A deadline is set for when: next_due, which every packet compares its
+ * time with, stays at or before every deadline.  It may be early (a
+ * deadline that moved later, or went with its connection); flow_expire()
+ * then finds nothing due and sets it exactly.
+ */
+static inline void
+due_by(struct flow_table *ft, int64_t when)
+{
+	if (when < ft->next_due)
+		ft->next_due = when;
+}
 
 /* ---- hashing ------------------------------------------------------- */
 
@@ -191,32 +205,61 @@ le32(const uint8_t *p)
 }
 
 /*
- * The table's hash: SipHash-1-3 of the bytes that make the key, both
- * addresses, both ports and the IP version (13 bytes for IPv4, 37 for
- * IPv6), read 8 at a time.  The zero padding adds nothing, so it is not
- * hashed: an IPv4 key costs two blocks, not six.
+ * Multiply two 64-bit words and fold the 128-bit product: each bit of the
+ * result depends on every bit of both (as in wyhash and mum-hash).
  */
+static inline uint64_t
+mum(uint64_t a, uint64_t b)
+{
+#ifdef __SIZEOF_INT128__
+	unsigned __int128 r = (unsigned __int128)a * b;
+
+	return ((uint64_t)r ^ (uint64_t)(r >> 64));
+#else
+	uint64_t ha = a >> 32, la = (uint32_t)a, hb = b >> 32, lb = (uint32_t)b;
+	uint64_t rh = ha * hb, rm0 = ha * lb, rm1 = hb * la, rl = la * lb;
+	uint64_t t = rl + (rm0 << 32), c = t < rl, lo, hi;
+
+	lo = t + (rm1 << 32);
+	c += lo < t;
+	hi = rh + (rm0 >> 32) + (rm1 >> 32) + c;
+	return (lo ^ hi);
+#endif
+}
+
+#define HK0	UINT64_C(0xa0761d6478bd642f)	/* odd constants, wyhash's */
+#define HK1	UINT64_C(0xe7037ed1a0b428db)
+#define HK2	UINT64_C(0x8ebc6af09c88c6e3)
+
+/*
+ * The table's hash, run on every packet: two (IPv4) or three (IPv6)
+ * folded multiplications of the key's words, each mixed with the secret
+ * seed, so that without the seed nobody can choose 4-tuples that collide.
+ * SipHash would be the stronger choice against such an adversary, at
+ * five times the cost on a packet path that has little else to do; a
+ * folded multiply of seeded words is what wyhash and Go's maps rely on.
+ */
+static inline uint32_t
+key_hash(const struct flow_key *k, uint64_t seed)
+{
+	uint64_t	 s1 = seed ^ HK0, s2 = seed ^ HK1, h, tail;
+
+	tail = (uint64_t)k->port[0] | (uint64_t)k->port[1] << 16 |
+	    (uint64_t)k->ipv << 32;
+	if (k->ipv == 6)
+		h = mum(le64(k->addr[0]) ^ s1, le64(k->addr[0] + 8) ^ s2) ^
+		    mum(le64(k->addr[1]) ^ s2, le64(k->addr[1] + 8) ^ HK2);
+	else
+		h = le32(k->addr[0]) | le32(k->addr[1]) << 32;
+	h = mum(h ^ s1, tail ^ s2);
+	h = mum(h ^ HK2, seed ^ HK1);
+	return ((uint32_t)(h ^ (h >> 32)));
+}
+
 uint32_t
 flow_key_hash(const struct flow_key *k, uint64_t seed)
 {
-	struct sip	 s;
-	uint64_t	 h, last;
-
-	sip_init(&s, seed, seed ^ UINT64_C(0x9e3779b97f4a7c15));
-	last = (uint64_t)k->port[0] | (uint64_t)k->port[1] << 16 |
-	    (uint64_t)k->ipv << 32;
-	if (k->ipv == 6) {
-		sip_block(&s, le64(k->addr[0]));
-		sip_block(&s, le64(k->addr[0] + 8));
-		sip_block(&s, le64(k->addr[1]));
-		sip_block(&s, le64(k->addr[1] + 8));
-		last |= (uint64_t)37 << 56;
-	} else {
-		sip_block(&s, le32(k->addr[0]) | le32(k->addr[1]) << 32);
-		last |= (uint64_t)13 << 56;
-	}
-	h = sip_final(&s, last);
-	return ((uint32_t)(h ^ (h >> 32)));
+	return (key_hash(k, seed));
 }
 
 /*
@@ -237,42 +280,47 @@ flow_key_siphash(const struct flow_key *k, uint64_t k0, uint64_t k1)
 	return (sip_final(&s, (uint64_t)sizeof(*k) << 56));
 }
 
-/* Compare two IPv4 addresses as memcmp() would, in one step. */
+/*
+ * The canonical key of seg: the smaller (address, port), compared as
+ * memcmp() compares bytes, is side 0, whoever sent this one.  Inline for
+ * the packet path: an IPv4 address is one word.
+ */
 static inline int
-addr4_cmp(const uint8_t *a, const uint8_t *b)
+key_make(const struct tcpfsm_seg *seg, struct flow_key *k)
 {
-	uint32_t x = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
-	    (uint32_t)a[2] << 8 | a[3];
-	uint32_t y = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-	    (uint32_t)b[2] << 8 | b[3];
-
-	return (x < y ? -1 : x > y);
-}
-
-void
-flow_key_make(const struct tcpfsm_seg *seg, struct flow_key *k, int *side)
-{
-	int	c;
+	uint32_t	 x, y;
+	int		 c, side;
 
 	memset(k, 0, sizeof(*k));
 	k->ipv = seg->ipv;
 	if (seg->ipv == 6)
 		c = memcmp(seg->src, seg->dst, 16);
-	else
-		c = addr4_cmp(seg->src, seg->dst);
+	else {
+		x = (uint32_t)seg->src[0] << 24 | (uint32_t)seg->src[1] << 16 |
+		    (uint32_t)seg->src[2] << 8 | seg->src[3];
+		y = (uint32_t)seg->dst[0] << 24 | (uint32_t)seg->dst[1] << 16 |
+		    (uint32_t)seg->dst[2] << 8 | seg->dst[3];
+		c = x < y ? -1 : x > y;
+	}
 	if (c == 0)
 		c = seg->sport < seg->dport ? -1 : seg->sport > seg->dport;
-	/* The smaller (address, port) is side 0, whoever sent this one. */
-	*side = c <= 0 ? 0 : 1;
+	side = c > 0;
 	if (seg->ipv == 6) {
-		memcpy(k->addr[*side], seg->src, 16);
-		memcpy(k->addr[!*side], seg->dst, 16);
+		memcpy(k->addr[side], seg->src, 16);
+		memcpy(k->addr[!side], seg->dst, 16);
 	} else {
-		memcpy(k->addr[*side], seg->src, 4);
-		memcpy(k->addr[!*side], seg->dst, 4);
+		memcpy(k->addr[side], seg->src, 4);
+		memcpy(k->addr[!side], seg->dst, 4);
 	}
-	k->port[*side] = seg->sport;
-	k->port[!*side] = seg->dport;
+	k->port[side] = seg->sport;
+	k->port[!side] = seg->dport;
+	return (side);
+}
+
+void
+flow_key_make(const struct tcpfsm_seg *seg, struct flow_key *k, int *side)
+{
+	*side = key_make(seg, k);
 }
 
 /* Deterministic, so two runs over a file name connections alike. */
@@ -393,6 +441,8 @@ timer_arm(struct flow_table *ft, struct conn *c, int which, int64_t start)
 	timer_disarm(ft, c);
 	c->timer = (uint8_t)which;
 	c->timer_start = start;
+	due_by(ft, start + (which == TIMER_HANDSHAKE ?
+	    ft->cfg.handshake_timeout : ft->cfg.fin_timeout));
 	after = l->tail;
 	while (after != NULL && after->timer_start > start)
 		after = after->tm_prev;
@@ -922,6 +972,7 @@ trace_keep(struct flow_table *ft, const struct conn *c)
 	t->hash = c->hash;
 	t->end = c->end;
 	t->end_ts = c->last_ts;
+	due_by(ft, t->end_ts + 2 * ft->cfg.msl);
 	t->rst_by = c->tcp.rst_by;
 	t->base_ok = c->base_ok;
 	for (i = 0; i < 2; i++) {
@@ -987,30 +1038,6 @@ flow_finish_conn(struct flow_table *ft, struct conn *c, enum conn_end end)
 	ft->free_conns = c;
 }
 
-/*
- * Is a deadline at or before now?  The heads of the two timer lists, of
- * the activity list and of the trace FIFO, as flow_expire() looks at them:
- * the test every packet makes, kept apart from the work few packets do.
- */
-static inline bool
-expire_due(const struct flow_table *ft, int64_t now)
-{
-	const struct conn	*c;
-	const struct trace	*t;
-
-	if ((c = ft->timers[TIMER_HANDSHAKE].head) != NULL &&
-	    c->timer_start + ft->cfg.handshake_timeout <= now)
-		return (true);
-	if ((c = ft->timers[TIMER_FIN].head) != NULL &&
-	    c->timer_start + ft->cfg.fin_timeout <= now)
-		return (true);
-	if ((c = ft->lru_head) != NULL &&
-	    c->last_ts + ft->cfg.idle_timeout <= now)
-		return (true);
-	return ((t = trace_oldest(ft)) != NULL &&
-	    t->end_ts + 2 * ft->cfg.msl <= now);
-}
-
 /* Run every timer whose deadline is at or before now. */
 static void
 flow_expire(struct flow_table *ft, int64_t now)
@@ -1040,6 +1067,17 @@ flow_expire(struct flow_table *ft, int64_t now)
 	while ((t = trace_oldest(ft)) != NULL &&
 	    t->end_ts + 2 * ft->cfg.msl <= now)
 		trace_pop(ft);
+
+	/* What is left is due later; the heads say when. */
+	ft->next_due = INT64_MAX;
+	if ((c = ft->timers[TIMER_HANDSHAKE].head) != NULL)
+		due_by(ft, c->timer_start + ft->cfg.handshake_timeout);
+	if ((c = ft->timers[TIMER_FIN].head) != NULL)
+		due_by(ft, c->timer_start + ft->cfg.fin_timeout);
+	if ((c = ft->lru_head) != NULL)
+		due_by(ft, c->last_ts + ft->cfg.idle_timeout);
+	if ((t = trace_oldest(ft)) != NULL)
+		due_by(ft, t->end_ts + 2 * ft->cfg.msl);
 }
 
 /*
@@ -1260,6 +1298,7 @@ flow_replay(struct flow_table *ft, struct conn *c, int dir,
 		}
 	}
 	c->last_ts = seg->ts;
+	due_by(ft, seg->ts + ft->cfg.idle_timeout);
 	c->last_frame = seg->frame;
 	c->ip_bytes[dir] += seg->ip_len;
 	/* Busy connections are often the most recent already. */
@@ -1356,6 +1395,7 @@ flow_bad_checksum(struct flow_table *ft, struct conn *c,
 		c = conn_new(ft, k, h, client_side_of(k, side, seg->flags),
 		    seg);
 		c->last_ts = seg->ts;
+		due_by(ft, seg->ts + ft->cfg.idle_timeout);
 		c->last_frame = seg->frame;
 	}
 	dir = side == c->id.client_side ? TCP_CLIENT : TCP_SERVER;
@@ -1388,11 +1428,11 @@ flow_segment(struct flow_table *ft, const struct tcpfsm_seg *seg)
 
 	ft->now = seg->ts;
 	ft->frame = seg->frame;
-	if (expire_due(ft, seg->ts))
+	if (seg->ts >= ft->next_due)
 		flow_expire(ft, seg->ts);
 
-	flow_key_make(seg, &k, &side);
-	h = flow_key_hash(&k, ft->cfg.seed);
+	side = key_make(seg, &k);
+	h = key_hash(&k, ft->cfg.seed);
 	bare_syn = (seg->flags & (TCPF_SYN | TCPF_ACK | TCPF_RST |
 	    TCPF_FIN)) == TCPF_SYN;
 	c = conn_lookup(ft, h, &k);
@@ -1495,6 +1535,7 @@ flow_new(const struct flow_config *cfg, const struct flow_sink *sink)
 	ft = xcalloc(1, sizeof(*ft));
 	ft->cfg = *cfg;
 	ft->sink = *sink;
+	ft->next_due = INT64_MAX;
 	htable_init(&ft->index);
 	return (ft);
 }

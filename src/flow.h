@@ -184,8 +184,8 @@ void		 flow_key_make(const struct tcpfsm_seg *seg, struct flow_key *k,
 		    int *side);
 
 /*
- * The seeded hash of a canonical key for hash tables: SipHash-1-3 of its
- * addresses, ports and IP version.  hash(A->B) == hash(B->A).
+ * The seeded hash of a canonical key for hash tables, of its addresses,
+ * ports and IP version.  hash(A->B) == hash(B->A).
  */
 uint32_t	 flow_key_hash(const struct flow_key *k, uint64_t seed);
 

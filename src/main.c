@@ -498,8 +498,16 @@ tcpfsm_run(const struct tcpfsm_opts *opts)
 	run.stats_out = summary_out;
 	memset(&sink, 0, sizeof(sink));
 	sink.arg = &run;
-	sink.segment = sink_segment;
-	sink.conn = sink_conn;
+	/*
+	 * Only the callbacks something is written for: a connection the
+	 * table tells nobody about is never named (two hashes), and a
+	 * segment costs no call.  Anomalies are always heard, for
+	 * --fail-on.
+	 */
+	if (opts->packets)
+		sink.segment = sink_segment;
+	if (!opts->quiet && !opts->packets && opts->format != FORMAT_ZEEK)
+		sink.conn = sink_conn;
 	sink.anomaly = sink_anomaly;
 	/* Only JSON records show Zeek's view of tcpfsm's connections. */
 	flow_cfg = opts->flow;
