@@ -92,7 +92,11 @@ struct conn {
 	uint8_t		 base_ok;	/* bit per endpoint */
 	struct tcp_pair	 tcp;
 	struct anomaly_list anoms;
-	struct zeek_conn zeek;		/* Zeek's view, if cfg.zeek */
+	/*
+	 * Zeek's view, a third of the struct: kept up to date if cfg.zeek,
+	 * and not even allocated otherwise, so it stays last.
+	 */
+	struct zeek_conn zeek;
 };
 
 /* Totals for the summary. */

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "util.h"
 
 /* A receiver that acknowledged older data this many times missed the FIN. */
 #define STALE_ACKS_MISSED_FIN	2
@@ -282,7 +283,7 @@ ep_take_syn(struct tcp_endpoint *s, const struct tcpfsm_seg *seg)
  * The sender's sequence space: retransmissions, gaps, out-of-order
  * segments and keep-alives, then snd_nxt.  Returns TEV_* counters.
  */
-static uint64_t
+static HOT_INLINE uint64_t
 ep_track_seq(struct tcp_endpoint *s, const struct tcpfsm_seg *seg)
 {
 	uint32_t	seq = seg->seq, len = seg->payload_len;
@@ -327,7 +328,7 @@ ep_track_seq(struct tcp_endpoint *s, const struct tcpfsm_seg *seg)
 }
 
 /* The sender's acknowledgment and window; duplicate ACKs, zero windows. */
-static uint64_t
+static HOT_INLINE uint64_t
 ep_track_ack(struct tcp_pair *tp, struct tcp_endpoint *s,
     const struct tcp_endpoint *r, const struct tcpfsm_seg *seg)
 {
@@ -372,7 +373,7 @@ ep_track_ack(struct tcp_pair *tp, struct tcp_endpoint *s,
  * window (RFC 9293 §3.10.7.4), judged only when both SYNs were seen: only
  * they tell how windows are scaled.
  */
-static uint64_t
+static HOT_INLINE uint64_t
 track_ts_window(struct tcp_endpoint *s, const struct tcp_endpoint *r,
     const struct tcpfsm_seg *seg)
 {

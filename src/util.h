@@ -8,6 +8,16 @@
 #include <stdint.h>
 
 /*
+ * For the few helpers of the per-packet path that the compiler would
+ * otherwise call: a call there costs more than the work.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define HOT_INLINE	inline __attribute__((always_inline))
+#else
+#define HOT_INLINE	inline
+#endif
+
+/*
  * malloc/calloc/realloc that never return NULL: running out of memory, or
  * a size that overflows, ends the program with a message (tmux xmalloc.c).
  */

@@ -18,8 +18,9 @@
 command -v ip >/dev/null 2>&1 || skip "ip (iproute2) is not installed"
 command -v python3 >/dev/null 2>&1 || skip "python3 is not installed"
 
-NC=tcpfsm-live-c
-NS=tcpfsm-live-s
+# Names of our own (the PID), so two suites can run at once.
+NC=tcpfsm-live-c$$
+NS=tcpfsm-live-s$$
 cleanup_ns() {
 	[ -n "${tcpfsm_pid:-}" ] && kill "$tcpfsm_pid" 2>/dev/null
 	[ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null
@@ -28,8 +29,6 @@ cleanup_ns() {
 	rm -rf "$TMPD"
 }
 trap cleanup_ns EXIT
-cleanup_ns_quiet() { ip netns del "$NC" 2>/dev/null; ip netns del "$NS" 2>/dev/null; }
-cleanup_ns_quiet
 mkdir -p "$TMPD"
 
 ip netns add "$NC" && ip netns add "$NS" &&
