@@ -544,31 +544,6 @@ decode_frame(enum decode_link link, const uint8_t *data, uint32_t caplen,
 	return (fail(&d, DECODE_NOT_IP, LAYER_LINK));
 }
 
-void
-decode_stats_add(struct decode_stats *st, enum decode_result r,
-    const struct tcpfsm_seg *seg, uint32_t wirelen)
-{
-	st->packets++;
-	st->bytes += wirelen;
-	st->result[r]++;
-	if (r != DECODE_OK) {
-		st->by_layer[r][seg->layer]++;
-		return;
-	}
-	/* Most segments have none of the quirks: one test for all four. */
-	if ((seg->opt.bad | seg->ip_first_frag | seg->ip_len_over_frame |
-	    seg->hdr_truncated) == 0)
-		return;
-	if (seg->opt.bad != 0)
-		st->bad_tcp_option++;
-	if (seg->ip_first_frag)
-		st->first_fragment++;
-	if (seg->ip_len_over_frame)
-		st->ip_len_over_frame++;
-	if (seg->hdr_truncated)
-		st->tcp_options_truncated++;
-}
-
 static const char *const result_names[DECODE_NRESULTS] = {
 	"tcp", "not_ip", "not_tcp", "fragment", "truncated", "malformed"
 };

@@ -168,9 +168,34 @@ struct decode_stats {
 enum decode_result decode_frame(enum decode_link link, const uint8_t *data,
     uint32_t caplen, uint32_t wirelen, struct tcpfsm_seg *seg);
 
-/* Count one decode result (and the segment's quirks on DECODE_OK). */
-void	decode_stats_add(struct decode_stats *st, enum decode_result r,
-	    const struct tcpfsm_seg *seg, uint32_t wirelen);
+/*
+ * Count one decode result (and the segment's quirks on DECODE_OK).  Inline:
+ * it runs once a packet.
+ */
+static inline void
+decode_stats_add(struct decode_stats *st, enum decode_result r,
+    const struct tcpfsm_seg *seg, uint32_t wirelen)
+{
+	st->packets++;
+	st->bytes += wirelen;
+	st->result[r]++;
+	if (r != DECODE_OK) {
+		st->by_layer[r][seg->layer]++;
+		return;
+	}
+	/* Most segments have none of the quirks: one test for all four. */
+	if ((seg->opt.bad | seg->ip_first_frag | seg->ip_len_over_frame |
+	    seg->hdr_truncated) == 0)
+		return;
+	if (seg->opt.bad != 0)
+		st->bad_tcp_option++;
+	if (seg->ip_first_frag)
+		st->first_fragment++;
+	if (seg->ip_len_over_frame)
+		st->ip_len_over_frame++;
+	if (seg->hdr_truncated)
+		st->tcp_options_truncated++;
+}
 
 /* Stable lowercase names, for output: "truncated", "ipv6_ext", "ethernet". */
 const char *decode_result_name(enum decode_result r);

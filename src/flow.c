@@ -80,21 +80,18 @@ struct trace_chunk {
 };
 
 /*
- * The index of live connections and of traces, one table for both: open
- * addressing with linear probing, each slot keeping the hash and the kind
- * of what it points to, so probing compares hashes in one array and
- * dereferences only a match.  A new connection's probe finds any trace of
- * its 4-tuple in the same cache lines, and a finished connection's trace
- * takes over its slot.  At most half full: a probe for a 4-tuple not in
- * it, which every new connection makes, then reads 2.5 slots on average
- * (8.5 at three quarters).
+ * Two indexes, of live connections and of traces: open addressing with
+ * linear probing, each slot keeping the hash beside the pointer, so
+ * probing compares hashes in one array and dereferences only a match.
+ * Apart, because a busy network has many more traces (2 x MSL of
+ * finished connections) than live connections, and nearly every packet
+ * looks up a live one: that index stays small enough for the cache.
+ * Only a segment no live connection takes looks for a trace.  At most
+ * half full: a probe for a 4-tuple not in it then reads 2.5 slots on
+ * average (8.5 at three quarters).
  */
-#define HS_CONN		0
-#define HS_TRACE	1
-
 struct hslot {
 	uint32_t	 hash;
-	uint32_t	 kind;		/* HS_* */
 	void		*p;		/* NULL: empty */
 };
 
@@ -112,7 +109,8 @@ struct tmlist {
 struct flow_table {
 	struct flow_config cfg;
 	struct flow_sink sink;
-	struct htable	 index;		/* live connections, hashed traces */
+	struct htable	 conns;		/* live connections */
+	struct htable	 traces;	/* traces, but those a reuse replaced */
 	struct conn	*lru_head;	/* least recently active */
 	struct conn	*lru_tail;
 	struct tmlist	 timers[NTIMERS];
@@ -474,15 +472,13 @@ htable_init(struct htable *t)
 
 /* Put p, of hash h, in a free slot; the table has room. */
 static void
-htable_place(struct hslot *slot, size_t mask, uint32_t h, uint32_t kind,
-    void *p)
+htable_place(struct hslot *slot, size_t mask, uint32_t h, void *p)
 {
 	size_t i;
 
 	for (i = h & mask; slot[i].p != NULL; i = (i + 1) & mask)
 		continue;
 	slot[i].hash = h;
-	slot[i].kind = kind;
 	slot[i].p = p;
 }
 
@@ -497,30 +493,19 @@ htable_grow(struct htable *t)
 	for (i = 0; i <= t->mask; i++)
 		if (t->slot[i].p != NULL)
 			htable_place(ns, nmask, t->slot[i].hash,
-			    t->slot[i].kind, t->slot[i].p);
+			    t->slot[i].p);
 	free(t->slot);
 	t->slot = ns;
 	t->mask = nmask;
 }
 
 static void
-htable_add(struct htable *t, uint32_t h, uint32_t kind, void *p)
+htable_add(struct htable *t, uint32_t h, void *p)
 {
 	if ((t->n + 1) * 2 > t->mask + 1)
 		htable_grow(t);
-	htable_place(t->slot, t->mask, h, kind, p);
+	htable_place(t->slot, t->mask, h, p);
 	t->n++;
-}
-
-/* The slot of p, of hash h, which is in the table. */
-static struct hslot *
-htable_find(struct htable *t, uint32_t h, const void *p)
-{
-	size_t i;
-
-	for (i = h & t->mask; t->slot[i].p != p; i = (i + 1) & t->mask)
-		assert(t->slot[i].p != NULL);
-	return (&t->slot[i]);
 }
 
 /*
@@ -550,52 +535,44 @@ htable_del(struct htable *t, uint32_t h, const void *p)
 	return (true);
 }
 
+static struct trace *
+trace_lookup(struct flow_table *ft, uint32_t h, const struct flow_key *k)
+{
+	const struct hslot	*slot = ft->traces.slot;
+	size_t			 mask = ft->traces.mask, i;
+	struct trace		*t;
+
+	for (i = h & mask; (t = slot[i].p) != NULL; i = (i + 1) & mask)
+		if (slot[i].hash == h && memcmp(&t->key, k, sizeof(*k)) == 0)
+			return (t);
+	return (NULL);
+}
+
 /*
  * The live connection of key k, of hash h, or NULL; then *tr is the trace
- * of k's last connection, or NULL.  One probe finds both, as a new
- * connection needs both.
+ * of k's last connection, or NULL.
  */
 static inline struct conn *
 index_lookup(struct flow_table *ft, uint32_t h, const struct flow_key *k,
     struct trace **tr)
 {
-	const struct hslot	*slot = ft->index.slot;
-	size_t			 mask = ft->index.mask, i;
+	const struct hslot	*slot = ft->conns.slot;
+	size_t			 mask = ft->conns.mask, i;
 	struct conn		*c;
 
 	*tr = NULL;
-	for (i = h & mask; slot[i].p != NULL; i = (i + 1) & mask) {
-		if (slot[i].hash != h)
-			continue;
-		if (slot[i].kind == HS_CONN) {
-			c = slot[i].p;
-			if (memcmp(&c->id.key, k, sizeof(*k)) == 0)
-				return (c);
-		} else if (*tr == NULL && memcmp(&((struct trace *)
-		    slot[i].p)->key, k, sizeof(*k)) == 0)
-			*tr = slot[i].p;
-	}
+	for (i = h & mask; (c = slot[i].p) != NULL; i = (i + 1) & mask)
+		if (slot[i].hash == h && memcmp(&c->id.key, k, sizeof(*k)) == 0)
+			return (c);
+	if (ft->traces.n != 0)
+		*tr = trace_lookup(ft, h, k);
 	return (NULL);
 }
 
 static void
 conn_unhash(struct flow_table *ft, struct conn *c)
 {
-	(void)htable_del(&ft->index, c->hash, c);
-}
-
-static struct trace *
-trace_lookup(struct flow_table *ft, uint32_t h, const struct flow_key *k)
-{
-	const struct hslot	*slot = ft->index.slot;
-	size_t			 mask = ft->index.mask, i;
-	struct trace		*t;
-
-	for (i = h & mask; (t = slot[i].p) != NULL; i = (i + 1) & mask)
-		if (slot[i].hash == h && slot[i].kind == HS_TRACE &&
-		    memcmp(&t->key, k, sizeof(*k)) == 0)
-			return (t);
-	return (NULL);
+	(void)htable_del(&ft->conns, c->hash, c);
 }
 
 /* Take t out of the index (it stays in the FIFO until it expires). */
@@ -604,7 +581,7 @@ trace_unhash(struct flow_table *ft, struct trace *t)
 {
 	if (!(t->flags & TR_HASHED))
 		return;
-	(void)htable_del(&ft->index, t->hash, t);
+	(void)htable_del(&ft->traces, t->hash, t);
 	t->flags &= (uint8_t)~TR_HASHED;
 	ft->stats.traces--;
 }
@@ -951,7 +928,7 @@ conn_new(struct flow_table *ft, const struct flow_key *k, uint32_t h,
 	c->first_frame = seg->frame;
 	tcpstate_init(&c->tcp);
 
-	htable_add(&ft->index, h, HS_CONN, c);
+	htable_add(&ft->conns, h, c);
 	lru_append(ft, c);
 	ft->stats.live++;
 	if (ft->stats.live > ft->stats.live_max)
@@ -960,13 +937,12 @@ conn_new(struct flow_table *ft, const struct flow_key *k, uint32_t h,
 }
 
 /*
- * Keep what judging the 4-tuple's next 2 x MSL needs.  The trace takes
- * over c's slot in the index: c is no longer in it after this.
+ * Keep what judging the 4-tuple's next 2 x MSL needs, in place of c's
+ * entry in the index of live connections.
  */
 static void
 trace_keep(struct flow_table *ft, const struct conn *c)
 {
-	struct hslot	*slot;
 	struct trace	*t, *old;
 	int		 i;
 
@@ -1004,9 +980,7 @@ trace_keep(struct flow_table *ft, const struct conn *c)
 		t->flags |= TR_TS_OK;
 
 	t->flags |= TR_HASHED;
-	slot = htable_find(&ft->index, c->hash, c);
-	slot->kind = HS_TRACE;
-	slot->p = t;
+	htable_add(&ft->traces, c->hash, t);
 	ft->stats.traces++;
 }
 
@@ -1043,10 +1017,9 @@ flow_finish_conn(struct flow_table *ft, struct conn *c, enum conn_end end)
 		(void)named(&c->id);
 		ft->sink.conn(ft->sink.arg, c);
 	}
+	conn_unhash(ft, c);
 	if (end == END_FIN || end == END_RST || end == END_REJECTED)
 		trace_keep(ft, c);
-	else
-		conn_unhash(ft, c);
 
 	timer_disarm(ft, c);
 	lru_unlink(ft, c);
@@ -1556,7 +1529,8 @@ flow_new(const struct flow_config *cfg, const struct flow_sink *sink)
 	ft->next_due = INT64_MAX;
 	ft->conn_size = cfg->zeek ? sizeof(struct conn) :
 	    offsetof(struct conn, zeek);
-	htable_init(&ft->index);
+	htable_init(&ft->conns);
+	htable_init(&ft->traces);
 	return (ft);
 }
 
@@ -1591,7 +1565,8 @@ flow_free(struct flow_table *ft)
 		chn = ch->next;
 		free(ch);
 	}
-	free(ft->index.slot);
+	free(ft->conns.slot);
+	free(ft->traces.slot);
 	free(ft);
 }
 
