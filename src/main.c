@@ -430,7 +430,11 @@ install_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
-/* Flush per record where someone may be reading live: not a plain file. */
+/*
+ * Flush per record where someone may be reading live: a pipe, a socket, a
+ * terminal.  Not a plain file, nor a device nobody reads (/dev/null),
+ * where a write(2) per record would be the biggest cost of a record.
+ */
 static bool
 wants_flush(FILE *fp)
 {
@@ -438,7 +442,8 @@ wants_flush(FILE *fp)
 
 	if (fstat(fileno(fp), &st) == -1)
 		return (true);
-	return (!S_ISREG(st.st_mode));
+	return (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) ||
+	    isatty(fileno(fp)));
 }
 
 /*
