@@ -650,14 +650,15 @@ established_segment(struct zeek_conn *z, const struct tcpfsm_seg *seg,
 	struct zeek_endpoint	*e = &z->ep[side], *p = &z->ep[!side];
 	uint32_t		 len = seg->payload_len, end = seg->seq + len;
 	uint64_t		 rseq = 0, rack;
+	uint16_t		 mask = len > 0 ? HIST_DATA : HIST_ACK;
 	bool			 underflow = false, ack_under = false;
 
-	if (len > 0) {
+	if (len > 0)
 		rseq = rel_seq(e, seg->seq, e->last_seq, e->seq_wraps,
 		    &underflow);
-		(void)hist_check(z, side, HIST_DATA, 'D');
-	} else
-		(void)hist_check(z, side, HIST_ACK, 'A');
+	/* The letter is mostly there already: hist_check() adds nothing. */
+	if (!(z->hist_seen & (side != z->orig ? mask << 8 : mask)))
+		(void)hist_check(z, side, mask, len > 0 ? 'D' : 'A');
 	rack = rel_seq(p, seg->ack, p->ack_seq, p->ack_wraps, &ack_under);
 	if (ack_under)
 		rack = 0;
@@ -678,6 +679,25 @@ established_segment(struct zeek_conn *z, const struct tcpfsm_seg *seg,
 uint32_t
 zeek_update(struct zeek_conn *z, const struct tcpfsm_seg *seg, int side)
 {
+	const struct zeek_endpoint	*e, *p;
+
+	side = side != 0;
+	e = &z->ep[side];
+	p = &z->ep[!side];
+	/* Such endpoint states imply a started z. */
+	if ((seg->flags & (TCPF_SYN | TCPF_FIN | TCPF_RST | TCPF_ACK)) ==
+	    TCPF_ACK && seg->win != 0 && ((1u << e->state | 1u << p->state) &
+	    ~(1u << ZEEK_ESTABLISHED | 1u << ZEEK_CLOSED)) == 0 &&
+	    (z->flags & (side == z->orig ? ZC_FIRST_ORIG : ZC_FIRST_RESP)) &&
+	    !seg->hdr_truncated && !seg->cksum_bad &&
+	    !(z->hist_len == 1 && z->history[0] == 'H'))
+		return (established_segment(z, seg, side));
+	return (zeek_update_full(z, seg, side));
+}
+
+uint32_t
+zeek_update_full(struct zeek_conn *z, const struct tcpfsm_seg *seg, int side)
+{
 	struct zeek_endpoint	*e, *p;
 	unsigned		 fl = seg->flags;
 	uint32_t		 len = seg->payload_len, seg_len, end, ev = 0;
@@ -686,18 +706,10 @@ zeek_update(struct zeek_conn *z, const struct tcpfsm_seg *seg, int side)
 	int			 close = 0;
 
 	side = side != 0;
-	e = &z->ep[side];
-	p = &z->ep[!side];
-	/* Such endpoint states imply a started z. */
-	if ((fl & (TCPF_SYN | TCPF_FIN | TCPF_RST | TCPF_ACK)) == TCPF_ACK &&
-	    seg->win != 0 && ((1u << e->state | 1u << p->state) &
-	    ~(1u << ZEEK_ESTABLISHED | 1u << ZEEK_CLOSED)) == 0 &&
-	    (z->flags & (side == z->orig ? ZC_FIRST_ORIG : ZC_FIRST_RESP)) &&
-	    !seg->hdr_truncated && !seg->cksum_bad &&
-	    !(z->hist_len == 1 && z->history[0] == 'H'))
-		return (established_segment(z, seg, side));
 	if (!(z->flags & ZC_STARTED))
 		zeek_start(z, seg, side);
+	e = &z->ep[side];
+	p = &z->ep[!side];
 	/*
 	 * A header whose options the snaplen cut is dropped whole, as is a
 	 * bad checksum (that one is noted): neither reaches the state
