@@ -10,14 +10,21 @@
  * json_object_set_string_len(); names such as states and ends are shared
  * string objects, swapped in by pointer).  Keys that a record may leave
  * out, and values that may be null, stay in the tree: the object's entry
- * holds NULL meanwhile, and the value object waits beside it.  The tree's
- * objects are written by tmpl_serialize(), installed with
- * json_object_set_serializer(): it writes each key as text escaped once,
- * when the template was built, numbers with a digit loop, and timestamps,
- * held as integer microseconds, with their six decimals, all straight
- * into json-c's printbuf.  One json_object_to_json_string_length() per
- * record makes the line, newline included; one fwrite() writes it.  The
- * summary, written once, is built the plain way.
+ * holds NULL meanwhile, and the value object waits beside it.
+ *
+ * Beside each value the template keeps the field's text: its key, escaped
+ * once when the template was built, and its value as written.  A setter
+ * that finds the value unchanged does nothing; one that changes it
+ * formats it there and then (numbers with a digit loop, timestamps, held
+ * as integer microseconds, with their six decimals, only the decimals if
+ * the seconds are those of the last record), so nothing is formatted
+ * twice and unchanged fields cost nothing.  The tree's objects are
+ * written by tmpl_serialize(), installed with json_object_set_serializer():
+ * it copies each field's text straight into json-c's printbuf, and only
+ * objects, arrays and long strings are written from the tree.  One
+ * json_object_to_json_string_length() per record makes the line, newline
+ * included; one fwrite() writes it.  The summary, written once, is built
+ * the plain way.
  */
 #include <config.h>
 
@@ -234,6 +241,15 @@ put_escaped(char *p, const char *s, size_t len)
 /* Bytes of key text copied at a time (a name is 35 at most). */
 #define KEY_COPY	40
 
+/*
+ * A field's text: its key, then its value as written.  A number fits
+ * (21 bytes, 28 as seconds), as do names, addresses, uids and histories.
+ * Most keys with their values fit in TEXT_COPY bytes, copied at once.
+ */
+#define TEXT_MAX	128
+#define TEXT_COPY	32
+#define TEXT_SLOW	UINT32_MAX	/* struct tfield.wlen: see there */
+
 /* A key of a template object and the type of its value. */
 struct tkey {
 	const char	*name;
@@ -242,14 +258,27 @@ struct tkey {
 	unsigned	 flags;		/* TF_* */
 };
 
+/*
+ * The value lives in json-c's tree; the text beside it is what
+ * tmpl_write() writes for the field, made when the value is set, and
+ * kept while it stays the same: each number is formatted once.
+ */
 struct tfield {
 	struct lh_entry	*ent;		/* the key's entry in the object */
 	struct json_object *val;	/* its value, present or not (a ref) */
 	struct json_object *own;	/* a string's own object (a ref), or NULL */
+	int64_t		 num;		/* a number's or boolean's value, as val's */
+	int64_t		 tsec;		/* TF_SECONDS: the seconds in text, or
+					   INT64_MIN */
 	int		 type;		/* json_type of val */
 	unsigned	 flags;
-	size_t		 klen;
-	char		 key[KEY_COPY + 1]; /* ",\"name\":", escaped */
+	uint32_t	 klen;		/* of the key text */
+	uint32_t	 wlen;		/* of the text to write: key and value
+					   (or null); 0 for a key left out;
+					   TEXT_SLOW: the key, then the value
+					   from val (objects, arrays, long
+					   strings) */
+	char		 text[TEXT_MAX]; /* ",\"name\":" escaped, then value */
 };
 
 /* A template object: the json-c object's userdata. */
@@ -305,6 +334,95 @@ tmpl_delete(struct json_object *o, void *userdata)
 	free(t);
 }
 
+/* f's text for f->num, a number or a boolean. */
+static void
+text_num(struct tfield *f)
+{
+	char	*p = f->text + f->klen;
+	int64_t	 v = f->num, sec, frac;
+	int	 i;
+
+	if (f->type == json_type_boolean) {
+		memcpy(p, v ? "true" : "false", 5);
+		p += v ? 4 : 5;
+	} else if (f->flags & TF_SECONDS) {
+		/*
+		 * Timestamps of records in a row mostly share their
+		 * seconds: then only the six decimals are written anew.
+		 */
+		sec = v / 1000000;
+		frac = v % 1000000;
+		if (frac < 0) {
+			sec--;
+			frac += 1000000;
+		}
+		if (sec != f->tsec) {
+			p = put_seconds(p, v);
+			f->tsec = sec;
+		} else {
+			p = f->text + f->wlen;
+			for (i = -2; i >= -6; i -= 2) {
+				memcpy(p + i, digits2 + frac % 100 * 2, 2);
+				frac /= 100;
+			}
+		}
+	} else
+		p = put_int(p, v);
+	f->wlen = (uint32_t)(p - f->text);
+}
+
+/* f's text for the string s, or TEXT_SLOW if it is too long to keep. */
+static void
+text_string(struct tfield *f, const char *s, size_t len)
+{
+	char	*p = f->text + f->klen;
+	size_t	 room = TEXT_MAX - f->klen - 2;
+
+	if ((f->flags & TF_PLAIN) ? len > room : len > room / 6) {
+		f->wlen = TEXT_SLOW;
+		return;
+	}
+	*p++ = '"';
+	if (f->flags & TF_PLAIN) {
+		memcpy(p, s, len);
+		p += len;
+	} else
+		p = put_escaped(p, s, len);
+	*p++ = '"';
+	f->wlen = (uint32_t)(p - f->text);
+}
+
+/* f's text for its value as it is now, shown or not. */
+static void
+text_value(struct tfield *f)
+{
+	struct json_object *v = lh_entry_v(f->ent);
+
+	f->tsec = INT64_MIN;
+	if (v == NULL) {
+		if (f->flags & TF_OMIT)
+			f->wlen = 0;
+		else {
+			memcpy(f->text + f->klen, "null", 4);
+			f->wlen = f->klen + 4;
+		}
+		return;
+	}
+	switch (f->type) {
+	case json_type_int:
+	case json_type_boolean:
+		text_num(f);
+		break;
+	case json_type_string:
+		text_string(f, json_object_get_string(v),
+		    (size_t)json_object_get_string_len(v));
+		break;
+	default:
+		f->wlen = TEXT_SLOW;
+		break;
+	}
+}
+
 /*
  * A new template object with keys[0..n), each with a value of its type
  * (0, "", false); object and array values are given by tmpl_child().
@@ -348,13 +466,13 @@ tmpl_new(const struct tkey *keys, size_t n, bool line)
 			break;
 		}
 		assert(strlen(keys[i].name) + 5 <= KEY_COPY);
-		p = f->key;
+		p = f->text;
 		*p++ = ',';
 		*p++ = '"';
 		p = put_escaped(p, keys[i].name, strlen(keys[i].name));
 		*p++ = '"';
 		*p++ = ':';
-		f->klen = (size_t)(p - f->key);
+		f->klen = (uint32_t)(p - f->text);
 		if ((keys[i].type != json_type_object &&
 		    keys[i].type != json_type_array && f->val == NULL) ||
 		    json_object_object_add_ex(t->obj, keys[i].name,
@@ -365,8 +483,10 @@ tmpl_new(const struct tkey *keys, size_t n, bool line)
 	/* The entries, in the order added, for setting values in place. */
 	i = 0;
 	for (e = lh_table_head(json_object_get_object(t->obj)); e != NULL;
-	    e = lh_entry_next(e))
-		t->f[i++].ent = e;
+	    e = lh_entry_next(e)) {
+		t->f[i].ent = e;
+		text_value(&t->f[i++]);
+	}
 	json_object_set_serializer(t->obj, tmpl_serialize, t, tmpl_delete);
 	return (t);
 }
@@ -377,6 +497,7 @@ tmpl_child(struct tmpl *t, size_t i, struct json_object *v)
 {
 	t->f[i].val = v;
 	lh_entry_set_val(t->f[i].ent, json_object_get(v));
+	text_value(&t->f[i]);
 }
 
 /* Show key i's value, or take it away (null, or no key with TF_OMIT). */
@@ -393,12 +514,22 @@ tmpl_show(struct tmpl *t, size_t i, bool show)
 		lh_entry_set_val(f->ent, NULL);
 		json_object_put(f->val);
 	}
+	text_value(f);
 }
 
+/* A number: json-c's value and the text change only if it does. */
 static void
 tmpl_int(struct tmpl *t, size_t i, int64_t v)
 {
-	(void)json_object_set_int64(t->f[i].val, v);
+	struct tfield *f = &t->f[i];
+
+	if (v == f->num)
+		return;
+	f->num = v;
+	(void)json_object_set_int64(f->val, v);
+	/* Hidden, it is null: tmpl_show() writes the number. */
+	if (lh_entry_v(f->ent) != NULL)
+		text_num(f);
 }
 
 /* An optional number: shown when show says so. */
@@ -406,39 +537,56 @@ static void
 tmpl_int_if(struct tmpl *t, size_t i, bool show, int64_t v)
 {
 	if (show)
-		(void)json_object_set_int64(t->f[i].val, v);
+		tmpl_int(t, i, v);
 	tmpl_show(t, i, show);
 }
 
 static void
 tmpl_bool(struct tmpl *t, size_t i, bool v)
 {
-	(void)json_object_set_boolean(t->f[i].val, v);
-}
-
-/* Make v, which lives on its own, key i's value, shown. */
-static void
-tmpl_set_obj(struct tmpl *t, size_t i, struct json_object *v)
-{
 	struct tfield *f = &t->f[i];
 
-	if (f->val == v && lh_entry_v(f->ent) != NULL)
+	if (v == (f->num != 0))
 		return;
-	if (lh_entry_v(f->ent) != NULL)
+	f->num = v;
+	(void)json_object_set_boolean(f->val, v);
+	text_num(f);
+}
+
+/*
+ * Make v, a string object that lives on its own, key i's value, shown.
+ * Returns false if it was already.
+ */
+static bool
+tmpl_swap(struct tmpl *t, size_t i, struct json_object *v)
+{
+	struct tfield	*f = &t->f[i];
+	bool		 shown = lh_entry_v(f->ent) != NULL;
+
+	if (f->val == v) {
+		if (!shown) {
+			lh_entry_set_val(f->ent, json_object_get(v));
+			text_value(f);
+		}
+		return (false);
+	}
+	if (shown)
 		json_object_put(f->val);
 	json_object_put(f->val);
 	f->val = json_object_get(v);
 	lh_entry_set_val(f->ent, json_object_get(v));
+	return (true);
 }
 
 /*
  * A shared string object (a name from a fixed set) as key i's value: the
- * value is swapped, not copied.
+ * value is swapped, not copied, and its text made only when it changes.
  */
 static void
 tmpl_name(struct tmpl *t, size_t i, struct json_object *name)
 {
-	tmpl_set_obj(t, i, name);
+	if (tmpl_swap(t, i, name))
+		text_value(&t->f[i]);
 }
 
 /*
@@ -447,51 +595,43 @@ tmpl_name(struct tmpl *t, size_t i, struct json_object *name)
  * the buffer of a string it once had to allocate if it is set to "".
  */
 static void
-tmpl_str(struct tmpl *t, size_t i, const char *s)
+tmpl_str_len(struct tmpl *t, size_t i, const char *s, size_t len)
 {
-	struct tfield	*f = &t->f[i];
-	size_t		 len = strlen(s);
+	struct tfield *f = &t->f[i];
 
 	if (len == 0) {
-		tmpl_set_obj(t, i, t->empty);
+		tmpl_name(t, i, t->empty);
 		return;
 	}
-	tmpl_set_obj(t, i, f->own);
+	(void)tmpl_swap(t, i, f->own);
 	(void)json_object_set_string_len(f->own, s, (int)len);
+	text_string(f, s, len);
 }
 
-/* Room for a key and a number, boolean or null, with some to spare. */
-#define FIELD_ROOM	(KEY_COPY + 40)
+static void
+tmpl_str(struct tmpl *t, size_t i, const char *s)
+{
+	tmpl_str_len(t, i, s, strlen(s));
+}
+
+/* Room for a field's text, with some to spare. */
+#define FIELD_ROOM	(TEXT_MAX + 8)
 
 /*
- * Write one value of field f.  A number, boolean or null fits the room
- * tmpl_write() keeps; a string, object or array makes its own and leaves
- * rest * FIELD_ROOM after it for the fields still to come.
+ * Write the value of field f that has no text: a long string, an object,
+ * an array.  Each makes its own room and leaves rest * FIELD_ROOM after it
+ * for the fields still to come.
  */
 static char *
 tmpl_write_value(struct printbuf *pb, char *p, const struct tfield *f,
-    struct json_object *v, size_t rest)
+    size_t rest)
 {
-	const char	*s;
-	size_t		 len, i, n;
+	struct json_object	*v = lh_entry_v(f->ent);
+	const char		*s;
+	size_t			 len, i, n;
 
-	if (v == NULL) {
-		memcpy(p, "null", 4);
-		return (p + 4);
-	}
 	/* The template says what v is: json-c need not be asked. */
 	switch (f->type) {
-	case json_type_boolean:
-		if (json_object_get_boolean(v)) {
-			memcpy(p, "true", 4);
-			return (p + 4);
-		}
-		memcpy(p, "false", 5);
-		return (p + 5);
-	case json_type_int:
-		if (f->flags & TF_SECONDS)
-			return (put_seconds(p, json_object_get_int64(v)));
-		return (put_int(p, json_object_get_int64(v)));
 	case json_type_string:
 		s = json_object_get_string(v);
 		len = (size_t)json_object_get_string_len(v);
@@ -523,39 +663,44 @@ tmpl_write_value(struct printbuf *pb, char *p, const struct tfield *f,
 		*p++ = ']';
 		return (p);
 	default:
-		/* Template values are of the types above only. */
+		/* Numbers, booleans and nulls always have their text. */
 		abort();
 	}
 }
 
-/* Write t's object: its keys as escaped when t was made, then values. */
+/* Write t's object: each field's text, or its key and then its value. */
 static void
 tmpl_write(struct printbuf *pb, const struct tmpl *t)
 {
 	const struct tfield	*f;
-	struct json_object	*v;
 	char			*p;
-	size_t			 i;
-	bool			 first = true;
+	size_t			 i, start;
 
-	/* Room for every key and simple value; "{", "}\n" and the NUL. */
+	/* Room for every field's text; "{", "}\n" and the NUL. */
 	p = pb_room(pb, (t->n + 1) * FIELD_ROOM);
-	*p++ = '{';
+	start = (size_t)pb->bpos;
 	for (i = 0; i < t->n; i++) {
-		f = &t->f[i];
-		v = lh_entry_v(f->ent);
-		if (v == NULL && (f->flags & TF_OMIT))
-			continue;
 		/*
-		 * The first key goes without its leading comma.  KEY_COPY
-		 * bytes are copied, a size the compiler knows, and p moves
-		 * by the key's length.
+		 * A size the compiler knows is copied, and p moves by the
+		 * text's length (0 for a key left out).
 		 */
-		memcpy(p, f->key + first, KEY_COPY);
-		p += f->klen - first;
-		first = false;
-		p = tmpl_write_value(pb, p, f, v, t->n - i);
+		f = &t->f[i];
+		if (f->wlen <= TEXT_COPY) {
+			memcpy(p, f->text, TEXT_COPY);
+			p += f->wlen;
+		} else if (f->wlen <= TEXT_MAX) {
+			memcpy(p, f->text, TEXT_MAX);
+			p += f->wlen;
+		} else {
+			memcpy(p, f->text, KEY_COPY);
+			p += f->klen;
+			p = tmpl_write_value(pb, p, f, t->n - i);
+		}
 	}
+	/* The first key's comma is where the brace goes. */
+	if (p == pb->buf + start)
+		p++;
+	pb->buf[start] = '{';
 	*p++ = '}';
 	if (t->line)
 		*p++ = '\n';

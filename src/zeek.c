@@ -634,8 +634,69 @@ update_history(struct zeek_conn *z, int side, unsigned fl, uint64_t rseq,
 		(void)hist_check(z, side, HIST_ACK, 'A');
 }
 
+/*
+ * The common segment: a bare ACK or data, without SYN, FIN or RST and with
+ * a window, between endpoints ESTABLISHED or CLOSED (by a FIN), from a
+ * side whose first packet was seen.  zeek_update()'s steps in its order,
+ * less those that cannot act on it: no start, no partial status, no new
+ * origin (init_endpoint() moves it only on a SYN), no state change
+ * (update_state() moves these states only on a SYN, FIN or RST), no
+ * close.  The sender's relative number matters only to data.
+ */
+static uint32_t
+established_segment(struct zeek_conn *z, const struct tcpfsm_seg *seg,
+    int side)
+{
+	struct zeek_endpoint	*e = &z->ep[side], *p = &z->ep[!side];
+	uint32_t		 len = seg->payload_len, end = seg->seq + len;
+	uint64_t		 rseq = 0, rack;
+	uint16_t		 mask = len > 0 ? HIST_DATA : HIST_ACK;
+	bool			 underflow = false, ack_under = false;
+
+	if (len > 0)
+		rseq = rel_seq(e, seg->seq, e->last_seq, e->seq_wraps,
+		    &underflow);
+	/* The letter is mostly there already: hist_check() adds nothing. */
+	if (!(z->hist_seen & (side != z->orig ? mask << 8 : mask)))
+		(void)hist_check(z, side, mask, len > 0 ? 'D' : 'A');
+	rack = rel_seq(p, seg->ack, p->ack_seq, p->ack_wraps, &ack_under);
+	if (ack_under)
+		rack = 0;
+	else
+		update_ack_seq(p, seg->ack);
+	if ((int32_t)(end - e->last_seq) > 0)
+		set_last_seq(e, end);
+	else if (len > 0)
+		hist_scaled(z, side, ZEEK_SC_RETX, 'T');
+	ack_received(z, !side, rack);
+	if (len > 0 && !underflow && seg->payload_caplen >= len)
+		data_sent(z, side, rseq, len);
+	e->pkts++;
+	e->ip_bytes += seg->ip_len;
+	return ((e->flags & p->flags & ZEP_DID_CLOSE) ? 0 : ZEV_TOUCH);
+}
+
 uint32_t
 zeek_update(struct zeek_conn *z, const struct tcpfsm_seg *seg, int side)
+{
+	const struct zeek_endpoint	*e, *p;
+
+	side = side != 0;
+	e = &z->ep[side];
+	p = &z->ep[!side];
+	/* Such endpoint states imply a started z. */
+	if ((seg->flags & (TCPF_SYN | TCPF_FIN | TCPF_RST | TCPF_ACK)) ==
+	    TCPF_ACK && seg->win != 0 && ((1u << e->state | 1u << p->state) &
+	    ~(1u << ZEEK_ESTABLISHED | 1u << ZEEK_CLOSED)) == 0 &&
+	    (z->flags & (side == z->orig ? ZC_FIRST_ORIG : ZC_FIRST_RESP)) &&
+	    !seg->hdr_truncated && !seg->cksum_bad &&
+	    !(z->hist_len == 1 && z->history[0] == 'H'))
+		return (established_segment(z, seg, side));
+	return (zeek_update_full(z, seg, side));
+}
+
+uint32_t
+zeek_update_full(struct zeek_conn *z, const struct tcpfsm_seg *seg, int side)
 {
 	struct zeek_endpoint	*e, *p;
 	unsigned		 fl = seg->flags;

@@ -133,6 +133,14 @@ uint32_t	 zeek_update(struct zeek_conn *z, const struct tcpfsm_seg *seg,
 		    int side);
 
 /*
+ * zeek_update() without its short way for the common segment (a bare ACK
+ * or data between established endpoints): every segment takes every
+ * step.  The results are the same; check_zeek compares the two.
+ */
+uint32_t	 zeek_update_full(struct zeek_conn *z,
+		    const struct tcpfsm_seg *seg, int side);
+
+/*
  * Would Zeek end a started z and begin a new connection with this segment
  * (TCPSessionAdapter::IsReuse)?  Only a SYN can: on a connection one side
  * has closed, or with a new initial sequence number.

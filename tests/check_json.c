@@ -648,6 +648,72 @@ START_TEST(test_conn_midstream)
 }
 END_TEST
 
+/*
+ * Records in a row through one output, which keeps each field's text
+ * from the last record: a value left null by a record is written again,
+ * unchanged, by the next; timestamps are written whole whether they
+ * share their seconds with the last record's or not.
+ */
+START_TEST(test_conn_in_a_row)
+{
+	struct talk	 k;
+	struct tuple	 tu;
+	const char	*srv;
+
+	start(0);
+	tuple_v4(&k.tu, 40010);
+	handshake_opts(&k, TS1);
+	data_and_close(&k, TS1, TS1 + 11000);
+	/* Refused 2 s later: no ISN, MSS or window scale from the server. */
+	tuple_v4(&tu, 40011);
+	tx(&tu, TCP_CLIENT, TCPF_SYN, 7, 0, 0, TS1 + 2 * SEC);
+	tx(&tu, TCP_SERVER, TCPF_RST | TCPF_ACK, 0, 8, 0,
+	    TS1 + 2 * SEC + 250);
+	/* As the first, within the same second as the second. */
+	tuple_v4(&k.tu, 40012);
+	handshake_opts(&k, TS1 + 2 * SEC + 5000);
+	data_and_close(&k, TS1 + 2 * SEC + 5000, TS1 + 2 * SEC + 16000);
+	flow_finish(fx.ft);
+	read_back();
+	ck_assert_uint_eq(fx.nlines, 3);
+
+	raw_eq(fx.lines[0], "ts", "1700000000.000042");
+	raw_eq(fx.lines[0], "end_ts", "1700000000.011042");
+	srv = strstr(fx.lines[0], "\"server\":");
+	ck_assert_ptr_nonnull(srv);
+	raw_eq(srv, "isn", "3000000000");
+	raw_eq(srv, "mss", "1400");
+	raw_eq(srv, "wscale", "9");
+	raw_eq(fx.lines[0], "syn_synack", "0.001500");
+
+	raw_eq(fx.lines[1], "ts", "1700000002.000042");
+	raw_eq(fx.lines[1], "end_ts", "1700000002.000292");
+	raw_eq(fx.lines[1], "duration", "0.000250");
+	raw_eq(fx.lines[1], "isn", "7");
+	srv = strstr(fx.lines[1], "\"server\":");
+	ck_assert_ptr_nonnull(srv);
+	raw_eq(srv, "isn", "null");
+	raw_eq(srv, "mss", "null");
+	raw_eq(srv, "wscale", "null");
+	ck_assert_ptr_null(strstr(fx.lines[1], "syn_synack"));
+	jbool_eq(fx.objs[1], "handshake.complete", false);
+	jstr_eq(fx.objs[1], "end", "rejected");
+
+	raw_eq(fx.lines[2], "ts", "1700000002.005042");
+	raw_eq(fx.lines[2], "end_ts", "1700000002.016042");
+	raw_eq(fx.lines[2], "duration", "0.011000");
+	raw_eq(fx.lines[2], "isn", "1000000");
+	srv = strstr(fx.lines[2], "\"server\":");
+	ck_assert_ptr_nonnull(srv);
+	raw_eq(srv, "isn", "3000000000");
+	raw_eq(srv, "mss", "1400");
+	raw_eq(srv, "wscale", "9");
+	raw_eq(fx.lines[2], "syn_synack", "0.001500");
+	jbool_eq(fx.objs[2], "handshake.complete", true);
+	jstr_eq(fx.objs[2], "zeek.conn_state", "SF");
+}
+END_TEST
+
 /* ---- anomaly records ----------------------------------------------- */
 
 /* A lone SYN, then 6 s later a segment elsewhere: syn_unanswered. */
@@ -846,6 +912,7 @@ json_suite(void)
 	tcase_add_test(tc, test_conn_ipv6);
 	tcase_add_test(tc, test_conn_server_closes);
 	tcase_add_test(tc, test_conn_midstream);
+	tcase_add_test(tc, test_conn_in_a_row);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("anomaly");

@@ -152,21 +152,41 @@ talk_seg(struct talk *t, char c, struct tcpfsm_seg *seg, int *side)
 	seg->ip_len = 40 + seg->payload_len;
 }
 
+/*
+ * zeek_update() on z, zeek_update_full() on full, which must agree: the
+ * short way for common segments leaves what the long way leaves.
+ */
+static void
+update_both(struct zeek_conn *z, struct zeek_conn *full,
+    const struct tcpfsm_seg *seg, int side)
+{
+	uint32_t ev, ev_full;
+
+	ev = zeek_update(z, seg, side);
+	ev_full = zeek_update_full(full, seg, side);
+	ck_assert_uint_eq(ev, ev_full);
+	ck_assert_msg(memcmp(z, full, sizeof(*z)) == 0,
+	    "short and long way differ: history %s, %s", z->history,
+	    full->history);
+}
+
 /* Replay script on a fresh z; ports of side 0 and 1. */
 static void
 run_script(struct zeek_conn *z, const char *script, uint16_t p0, uint16_t p1)
 {
 	struct talk		t;
 	struct tcpfsm_seg	seg;
+	struct zeek_conn	full;
 	int			side;
 
 	memset(z, 0, sizeof(*z));
+	memset(&full, 0, sizeof(full));
 	talk_init(&t, p0, p1);
 	for (; *script != '\0'; script++) {
 		if (*script == ' ')
 			continue;
 		talk_seg(&t, *script, &seg, &side);
-		(void)zeek_update(z, &seg, side);
+		update_both(z, &full, &seg, side);
 	}
 }
 
@@ -739,6 +759,70 @@ START_TEST(test_cksum)
 }
 END_TEST
 
+/*
+ * Random segments, mostly near the expected numbers, some behind (T),
+ * some ahead (G), with every flag mix, zero windows, bad checksums and
+ * cut options: zeek_update() and zeek_update_full() end each in the same
+ * place.
+ */
+START_TEST(test_short_way)
+{
+	static const uint16_t flag_mix[] = {
+		TCPF_ACK, TCPF_ACK, TCPF_ACK, TCPF_PSH | TCPF_ACK,
+		TCPF_PSH | TCPF_ACK, TCPF_SYN, TCPF_SYN | TCPF_ACK,
+		TCPF_FIN | TCPF_ACK, TCPF_RST, TCPF_RST | TCPF_ACK,
+		TCPF_FIN | TCPF_RST, 0
+	};
+	struct zeek_conn	z, full;
+	struct tcpfsm_seg	seg;
+	uint64_t		x = UINT64_C(0x9e3779b97f4a7c15);
+	uint32_t		nxt[2];
+	int			conn, i, side, r;
+
+	for (conn = 0; conn < 3000; conn++) {
+		memset(&z, 0, sizeof(z));
+		memset(&full, 0, sizeof(full));
+		nxt[0] = 1000;
+		nxt[1] = conn % 7 == 0 ? UINT32_MAX - 500 : 5000000;
+		for (i = 0; i < 40; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			side = (int)(x & 1);
+			r = (int)(x >> 8 & 0xff);
+			memset(&seg, 0, sizeof(seg));
+			seg.ipv = 4;
+			seg.sport = side == 0 ? 40000 : 80;
+			seg.dport = side == 0 ? 80 : 40000;
+			seg.flags = flag_mix[(x >> 16) % NITEMS(flag_mix)];
+			/* The handshake first, mostly. */
+			if (i < 2 && r < 200)
+				seg.flags = i == 0 ? TCPF_SYN :
+				    TCPF_SYN | TCPF_ACK;
+			seg.win = r < 8 ? 0 : 512;
+			seg.payload_len = (x >> 24) % 3 == 0 ?
+			    (uint32_t)((x >> 28) % 4) * 100 : 0;
+			seg.payload_caplen = r < 4 ? 0 : seg.payload_len;
+			seg.seq = nxt[side];
+			if (r >= 240)
+				seg.seq -= 100;		/* again */
+			else if (r >= 230)
+				seg.seq += 300;		/* past a hole */
+			seg.ack = nxt[!side] + (r >= 220 && r < 225 ? 200 : 0);
+			seg.cksum_bad = r == 12;
+			seg.hdr_truncated = r == 13;
+			seg.ip_len = 40 + seg.payload_len;
+			update_both(&z, &full, &seg, side);
+			if ((int32_t)(seg.seq + seg.payload_len - nxt[side]) >
+			    0)
+				nxt[side] = seg.seq + seg.payload_len;
+			nxt[side] += !!(seg.flags & TCPF_SYN) +
+			    !!(seg.flags & TCPF_FIN);
+		}
+	}
+}
+END_TEST
+
 static Suite *
 zeek_suite(void)
 {
@@ -757,6 +841,7 @@ zeek_suite(void)
 	tcase_add_loop_test(tc, test_scaled, 0, NITEMS(scaled_cases));
 	tcase_add_test(tc, test_checksum_dropped);
 	tcase_add_test(tc, test_history_full);
+	tcase_add_test(tc, test_short_way);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("flips");
