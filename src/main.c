@@ -28,6 +28,7 @@
 #include "flow.h"
 #include "output.h"
 #include "output-text.h"
+#include "pipeline.h"
 #include "util.h"
 #include "zeek-table.h"
 
@@ -64,6 +65,7 @@ struct tcpfsm_opts {
 	bool		  list_ifaces;	/* -D */
 	char		 *filter;	/* the trailing arguments, or NULL */
 	int64_t		  stats_interval; /* --stats-interval, microseconds */
+	int		  threads;	/* --threads: 1, or 2 to read apart */
 	struct flow_config flow;
 };
 
@@ -73,6 +75,7 @@ struct run {
 	struct output	*output;	/* records; NULL with --packets */
 	struct flow_table *flow;
 	struct zeek_table *zeek;	/* -F zeek: Zeek's connections */
+	struct pipeline	*pipe;		/* files on two threads, or NULL */
 	struct decode_stats stats;
 	uint64_t	 frame;		/* frames read so far, all files */
 	uint64_t	 file_frames;	/* frames read from the current file */
@@ -102,7 +105,8 @@ usage(FILE *fp)
 "usage: tcpfsm [-hpqV] [-F text|json|zeek] [-o file] [--packets] [--events]\n"
 "              [--fail-on severity] [--handshake-timeout s] [--fin-timeout s]\n"
 "              [--idle-timeout s] [--msl s] [--max-conns n] [--seed n]\n"
-"              [--verify-checksums] [--stats-interval s] [-s snaplen] [-B kib]\n"
+"              [--verify-checksums] [--stats-interval s] [--threads 1|2]\n"
+"              [-s snaplen] [-B kib]\n"
 "              -r file [-r file ...] | -i interface   [filter expression]\n"
 "       tcpfsm -D\n"
 "       tcpfsm --explain [id]\n"
@@ -112,6 +116,8 @@ usage(FILE *fp)
 "  --stats-interval s   live: a stats record every s seconds (60; 0: none)\n"
 "  -r file              read a pcap or pcapng capture (- for standard input);\n"
 "                       repeat to read several files as one capture\n"
+"  --threads 1|2        files: 2 reads on one thread, analyses on another\n"
+"                       (the default with more than one CPU)\n"
 "  -F text|json|zeek    output format (default text); zeek: Zeek's conn.log\n"
 "  -o file              write to file instead of standard output\n"
 "  -q                   summary only, no per-connection records\n"
@@ -174,29 +180,58 @@ sink_anomaly(void *arg, const struct conn_ident *id, const struct anomaly *a)
 		run->output->ops->anomaly(run->output, id, a);
 }
 
+/* Replay one segment: tcpfsm's connections, and Zeek's for -F zeek. */
+static void
+replay(struct run *run, const struct tcpfsm_seg *seg)
+{
+	flow_segment(run->flow, seg);
+	if (run->zeek != NULL)
+		zeek_table_segment(run->zeek, seg);
+}
+
+/*
+ * Decode a packet and replay it, or with two threads hand it to the
+ * analysis thread: decoded in place in the pipeline's next item.
+ */
 static void
 on_packet(void *arg, const struct tcpfsm_pkt *pkt)
 {
 	struct run		*run = arg;
-	struct tcpfsm_seg	 seg;
+	struct tcpfsm_seg	 local, *seg = &local;
+	struct pipe_item	*it = NULL;
 	enum decode_result	 r;
 
+	if (run->pipe != NULL) {
+		it = pipeline_item(run->pipe);
+		seg = &it->seg;
+	}
 	run->frame++;
 	run->file_frames++;
-	r = decode_frame(pkt->link, pkt->data, pkt->caplen, pkt->len, &seg);
-	decode_stats_add(&run->stats, r, &seg, pkt->len);
+	r = decode_frame(pkt->link, pkt->data, pkt->caplen, pkt->len, seg);
+	decode_stats_add(&run->stats, r, seg, pkt->len);
 	if (r != DECODE_OK) {
-		if (run->zeek != NULL)
+		/* Zeek's timers run on every packet's time. */
+		if (run->zeek == NULL)
+			return;
+		if (it == NULL) {
 			zeek_table_advance(run->zeek, pkt->ts);
+			return;
+		}
+		seg->ts = pkt->ts;
+		it->tick = true;
+		pipeline_commit(run->pipe);
 		return;
 	}
-	seg.ts = pkt->ts;
-	seg.frame = run->frame;
+	seg->ts = pkt->ts;
+	seg->frame = run->frame;
 	if (run->opts->verify_checksums)
-		seg.cksum_bad = !cksum_tcp_ok(&seg);
-	flow_segment(run->flow, &seg);
-	if (run->zeek != NULL)
-		zeek_table_segment(run->zeek, &seg);
+		seg->cksum_bad = !cksum_tcp_ok(seg);
+	if (it == NULL) {
+		replay(run, seg);
+		return;
+	}
+	it->tick = false;
+	pipeline_commit(run->pipe);
 }
 
 /* Has writing failed?  Then reading on is pointless. */
@@ -205,6 +240,31 @@ output_failed(const struct run *run)
 {
 	return (run->write_errno != 0 || ferror(run->out) ||
 	    (run->output != NULL && run->output->write_errno != 0));
+}
+
+/* The analysis thread's work: what on_packet() does after decoding. */
+static bool
+replay_items(void *arg, struct pipe_item *items, size_t n)
+{
+	struct run	*run = arg;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		if (items[i].tick)
+			zeek_table_advance(run->zeek, items[i].seg.ts);
+		else
+			replay(run, &items[i].seg);
+	}
+	return (output_failed(run));
+}
+
+/* Should reading stop because the output failed?  (The reader's view.) */
+static bool
+reading_pointless(struct run *run)
+{
+	if (run->pipe != NULL)
+		return (pipeline_stopped(run->pipe));
+	return (output_failed(run));
 }
 
 /*
@@ -238,7 +298,7 @@ run_file(struct run *run, const char *path)
 			break;
 		n = capture_dispatch(cap, DISPATCH_BATCH, on_packet, run,
 		    err, sizeof(err));
-		if (output_failed(run))
+		if (reading_pointless(run))
 			break;
 	} while (n > 0);
 	current_capture = NULL;
@@ -521,6 +581,13 @@ tcpfsm_run(const struct tcpfsm_opts *opts)
 	run.flow = flow_new(&flow_cfg, &sink);
 	if (opts->format == FORMAT_ZEEK && !opts->packets && !opts->quiet)
 		run.zeek = zeek_table_new(opts->flow.seed, sink_zeek_row, &run);
+	/*
+	 * Files on two threads; a live capture stays on one (its timers and
+	 * stats records run between reads), and so does --packets.  If no
+	 * thread can be had, one does it all, with the same result.
+	 */
+	if (opts->iface == NULL && !opts->packets && opts->threads > 1)
+		run.pipe = pipeline_new(replay_items, &run);
 
 	if (opts->iface != NULL) {
 		switch (run_live(&run)) {
@@ -547,9 +614,12 @@ tcpfsm_run(const struct tcpfsm_opts *opts)
 			status = EXIT_USAGE;
 			break;
 		}
-		if (output_failed(&run))
+		if (reading_pointless(&run))
 			break;
 	}
+	/* Everything read is replayed before anything is concluded. */
+	if (run.pipe != NULL)
+		pipeline_finish(run.pipe);
 
 	/*
 	 * Whatever stopped the reading, what was read is reported; a filter
@@ -571,6 +641,7 @@ tcpfsm_run(const struct tcpfsm_opts *opts)
 	if (summary_out != run.output)
 		output_free(summary_out);
 	output_free(run.output);
+	pipeline_free(run.pipe);
 	flow_free(run.flow);
 	zeek_table_free(run.zeek);
 	if (status == 0 && opts->fail_on >= 0 && run.max_sev >= opts->fail_on)
@@ -648,7 +719,8 @@ enum {
 	OPT_SEED,
 	OPT_EXPLAIN,
 	OPT_VERIFY_CKSUMS,
-	OPT_STATS_INTERVAL
+	OPT_STATS_INTERVAL,
+	OPT_THREADS
 };
 
 /* A positive int option (-s, -B), or a usage error naming it. */
@@ -731,6 +803,7 @@ main(int argc, char **argv)
 		{ "seed",		required_argument, NULL, OPT_SEED },
 		{ "stats-interval",	required_argument, NULL,
 		    OPT_STATS_INTERVAL },
+		{ "threads",		required_argument, NULL, OPT_THREADS },
 		{ "verify-checksums",	no_argument,	   NULL,
 		    OPT_VERIFY_CKSUMS },
 		{ "version",		no_argument,	   NULL, 'V' },
@@ -745,6 +818,8 @@ main(int argc, char **argv)
 	opts.files = xcalloc((size_t)argc, sizeof(*opts.files));
 	opts.fail_on = -1;
 	opts.stats_interval = STATS_INTERVAL;
+	/* Reading apart from analysis pays only with a second CPU. */
+	opts.threads = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
 	flow_config_default(&opts.flow);
 	status = -1;
 	while (status == -1 &&
@@ -772,6 +847,17 @@ main(int argc, char **argv)
 			if (set_timer("stats-interval", optarg,
 			    &opts.stats_interval) == -1)
 				status = EXIT_USAGE;
+			break;
+		case OPT_THREADS:
+			if (strcmp(optarg, "1") == 0)
+				opts.threads = 1;
+			else if (strcmp(optarg, "2") == 0)
+				opts.threads = 2;
+			else {
+				fprintf(stderr, "tcpfsm: --threads %s: not 1 "
+				    "or 2\n", optarg);
+				status = EXIT_USAGE;
+			}
 			break;
 		case 'F':
 			if (strcmp(optarg, "text") == 0)

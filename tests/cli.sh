@@ -141,6 +141,14 @@ if [ -w /dev/full ]; then
 	expect_eq "/dev/full: status" 1 "$rc"
 	expect_match "/dev/full: message" \
 	    '^tcpfsm: /dev/full: write error: No space left on device$' "$err"
+	# Records, written by the analysis thread when there are two.
+	for t in 1 2; do
+		run --threads $t -F json -o /dev/full -r "$clean"
+		expect_eq "/dev/full, --threads $t: status" 1 "$rc"
+		expect_match "/dev/full, --threads $t: message" \
+		    '^tcpfsm: /dev/full: write error: No space left on device$' \
+		    "$err"
+	done
 fi
 
 # A reader that goes away: quiet, status 0.  Enough lines to fill the pipe.
@@ -150,5 +158,17 @@ for _ in $(seq 400); do set -- "$@" -r "$clean"; done
 ( "$TCPFSM" --packets "$@" 2>"$TMPD/err"; echo $? >"$TMPD/rc" ) | head -1 >/dev/null
 expect_eq "closed pipe: status" 0 "$(cat "$TMPD/rc")"
 expect_eq "closed pipe: no error" "" "$(grep '^tcpfsm:' "$TMPD/err")"
+for t in 1 2; do
+	( "$TCPFSM" --threads $t -F json "$@" 2>"$TMPD/err"; echo $? >"$TMPD/rc" ) |
+	    head -1 >/dev/null
+	expect_eq "closed pipe, records, --threads $t: status" 0 \
+	    "$(cat "$TMPD/rc")"
+	expect_eq "closed pipe, records, --threads $t: no error" "" \
+	    "$(grep '^tcpfsm:' "$TMPD/err")"
+done
+
+run --threads 3 -r "$clean"
+expect_eq "--threads 3: status" 2 "$rc"
+expect_match "--threads 3: message" '^tcpfsm: --threads 3: not 1 or 2$' "$err"
 
 finish

@@ -1,0 +1,176 @@
+/*
+ * pipeline.c - a reader thread and an analysis thread joined by a ring of
+ * batches.
+ *
+ * HOW IT WORKS.  PIPE_NBATCH batches make a ring.  The reader fills one
+ * batch at a time and publishes it (pipeline_publish()); the analysis
+ * thread takes published batches in order, runs the work callback on each
+ * and gives it back.  One mutex guards the count of published batches and
+ * the flags; each side sleeps on its condition variable only when the ring
+ * is full (reader) or empty (analysis), so on a steady stream they meet
+ * once a batch.  The order of segments is the reader's order.
+ */
+#include <config.h>
+
+#include "pipeline.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+
+#include "util.h"
+
+#define PIPE_NBATCH	8		/* batches in the ring */
+
+struct pipeline {
+	struct pipe_fill fill;		/* first: pipeline.h's inline code */
+	struct pipe_batch *ring;	/* PIPE_NBATCH of them */
+	size_t		 fill_at;	/* the reader's batch */
+	size_t		 work_at;	/* the analysis thread's next batch */
+	pipe_work	 work;
+	void		*arg;
+	pthread_t	 thread;
+	pthread_mutex_t	 mtx;
+	pthread_cond_t	 published;	/* signalled when a batch is handed over */
+	pthread_cond_t	 returned;	/* signalled when one is given back */
+	size_t		 full;		/* published, not yet given back */
+	bool		 reader_waits;	/* for half the ring to come back */
+	bool		 worker_waits;	/* for half the ring to be published */
+	bool		 done;		/* the reader has published its last */
+	bool		 stop;		/* the work asked the reader to stop */
+	bool		 finished;	/* joined */
+};
+
+static void *
+pipeline_main(void *v)
+{
+	struct pipeline		*p = v;
+	struct pipe_batch	*b;
+	bool			 stop;
+
+	for (;;) {
+		pthread_mutex_lock(&p->mtx);
+		if (p->full == 0 && !p->done) {
+			p->worker_waits = true;
+			while (p->full < PIPE_NBATCH / 2 && !p->done)
+				pthread_cond_wait(&p->published, &p->mtx);
+			p->worker_waits = false;
+		}
+		if (p->full == 0) {
+			pthread_mutex_unlock(&p->mtx);
+			break;
+		}
+		b = &p->ring[p->work_at];
+		pthread_mutex_unlock(&p->mtx);
+
+		stop = p->work(p->arg, b->item, b->n);
+
+		pthread_mutex_lock(&p->mtx);
+		p->work_at = (p->work_at + 1) % PIPE_NBATCH;
+		p->full--;
+		if (stop)
+			p->stop = true;
+		/*
+		 * A waiting reader is woken when half the ring is free, not
+		 * at every batch: a wake-up costs more than a batch.
+		 */
+		if (p->reader_waits && (p->full <= PIPE_NBATCH / 2 || stop))
+			pthread_cond_signal(&p->returned);
+		pthread_mutex_unlock(&p->mtx);
+	}
+	return (NULL);
+}
+
+struct pipeline *
+pipeline_new(pipe_work work, void *arg)
+{
+	struct pipeline	*p;
+	sigset_t	 all, old;
+	int		 e;
+
+	p = xcalloc(1, sizeof(*p));
+	p->ring = xcalloc(PIPE_NBATCH, sizeof(*p->ring));
+	p->fill.b = &p->ring[0];
+	p->work = work;
+	p->arg = arg;
+	pthread_mutex_init(&p->mtx, NULL);
+	pthread_cond_init(&p->published, NULL);
+	pthread_cond_init(&p->returned, NULL);
+	/* Signals are the reader's: it decides when to stop reading. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	e = pthread_create(&p->thread, NULL, pipeline_main, p);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (e != 0) {
+		pthread_cond_destroy(&p->returned);
+		pthread_cond_destroy(&p->published);
+		pthread_mutex_destroy(&p->mtx);
+		free(p->ring);
+		free(p);
+		errno = e;
+		return (NULL);
+	}
+	return (p);
+}
+
+void
+pipeline_publish(struct pipeline *p)
+{
+	if (p->fill.b->n == 0)
+		return;
+	pthread_mutex_lock(&p->mtx);
+	p->full++;
+	if (p->worker_waits && p->full >= PIPE_NBATCH / 2)
+		pthread_cond_signal(&p->published);
+	/* The next batch is free once the analysis thread gave it back. */
+	if (p->full == PIPE_NBATCH) {
+		p->reader_waits = true;
+		while (p->full == PIPE_NBATCH ||
+		    (p->full > PIPE_NBATCH / 2 && !p->stop))
+			pthread_cond_wait(&p->returned, &p->mtx);
+		p->reader_waits = false;
+	}
+	pthread_mutex_unlock(&p->mtx);
+	p->fill_at = (p->fill_at + 1) % PIPE_NBATCH;
+	p->fill.b = &p->ring[p->fill_at];
+	p->fill.b->n = 0;
+}
+
+bool
+pipeline_stopped(struct pipeline *p)
+{
+	bool stop;
+
+	pthread_mutex_lock(&p->mtx);
+	stop = p->stop;
+	pthread_mutex_unlock(&p->mtx);
+	return (stop);
+}
+
+void
+pipeline_finish(struct pipeline *p)
+{
+	if (p->finished)
+		return;
+	pipeline_publish(p);
+	pthread_mutex_lock(&p->mtx);
+	p->done = true;
+	pthread_cond_signal(&p->published);
+	pthread_mutex_unlock(&p->mtx);
+	pthread_join(p->thread, NULL);
+	p->finished = true;
+}
+
+void
+pipeline_free(struct pipeline *p)
+{
+	if (p == NULL)
+		return;
+	pipeline_finish(p);
+	pthread_cond_destroy(&p->returned);
+	pthread_cond_destroy(&p->published);
+	pthread_mutex_destroy(&p->mtx);
+	free(p->ring);
+	free(p);
+}

@@ -1,0 +1,93 @@
+/*
+ * pipeline.h - reading and analysis on two threads, for capture files.
+ *
+ * The thread that reads (libpcap, decoding) fills batches of segments; a
+ * second thread replays them, in order, through the connection table and
+ * writes the records.  Either one waits for the other only when the ring
+ * of batches is full or empty, and they meet once a batch, never once a
+ * packet.  The result is the same as replaying on one thread: the same
+ * segments, in the same order, through the same table.
+ */
+#ifndef TCPFSM_PIPELINE_H
+#define TCPFSM_PIPELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode.h"
+
+/* One unit of work: a decoded segment, or packet time passing (tick). */
+struct pipe_item {
+	struct tcpfsm_seg seg;		/* a tick has only seg.ts */
+	bool		 tick;
+};
+
+/*
+ * What the analysis thread does with n items, in order.  Returns true to
+ * ask the reader to stop (the output failed); the items already given
+ * are done all the same.
+ */
+typedef bool	(*pipe_work)(void *arg, struct pipe_item *items, size_t n);
+
+struct pipeline;
+
+/*
+ * Start the analysis thread.  NULL, with errno set, if it cannot be
+ * started: the caller then replays on its own thread.
+ */
+struct pipeline	*pipeline_new(pipe_work work, void *arg);
+
+/*
+ * The next item to fill, and handing it over (inline, below): a filled
+ * batch goes to the analysis thread, and the reader waits only if every
+ * other batch is still waiting there.
+ */
+static inline struct pipe_item *pipeline_item(struct pipeline *);
+static inline void pipeline_commit(struct pipeline *);
+
+/* Has the analysis thread asked to stop?  (As of the last batch.) */
+bool		 pipeline_stopped(struct pipeline *);
+
+/* Hand over what is filled, wait until all of it is done, end the thread. */
+void		 pipeline_finish(struct pipeline *);
+void		 pipeline_free(struct pipeline *);
+
+/* ---- inline part: what the reader does once a packet --------------- */
+
+#define PIPE_BATCH	512		/* items a batch */
+
+struct pipe_batch {
+	size_t		 n;
+	struct pipe_item item[PIPE_BATCH];
+};
+
+/*
+ * The reader's view of the batch it fills: the first member of struct
+ * pipeline, so these inline functions need nothing else of it.
+ */
+struct pipe_fill {
+	struct pipe_batch *b;
+};
+
+/* Hand the filled batch over and take the next free one. */
+void		 pipeline_publish(struct pipeline *);
+
+static inline struct pipe_item *
+pipeline_item(struct pipeline *p)
+{
+	struct pipe_fill *f = (struct pipe_fill *)(void *)p;
+
+	return (&f->b->item[f->b->n]);
+}
+
+static inline void
+pipeline_commit(struct pipeline *p)
+{
+	struct pipe_fill *f = (struct pipe_fill *)(void *)p;
+
+	if (++f->b->n == PIPE_BATCH)
+		pipeline_publish(p);
+}
+
+#endif /* TCPFSM_PIPELINE_H */
