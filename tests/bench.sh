@@ -17,7 +17,8 @@
 # Then memory (DESIGN §3, §8): the peak RSS of tcpfsm -q and of tcpfsm -F
 # json against 10 thousand and 1 million finished connections (clean
 # closes, 200 a second: the TIME_WAIT traces of the last minute stay
-# behind), and against 10 thousand, 100 thousand and 1 million
+# behind), and, with -F zeek too (which keeps a table of Zeek's own
+# besides), against 10 thousand, 100 thousand and 1 million
 # connections all still open at the end.  gen-traffic streams them
 # through a pipe (-o - into -r -), so no file is written.  The bound
 # checked is the issue's: 1 million open connections in under 1 GB
@@ -25,7 +26,8 @@
 #
 # Environment: RUNS; BENCH_DIR keeps the files; BENCH_MEM=0 skips the
 # memory part, BENCH_MEM=only runs nothing else; BENCH_BIG=1 adds 10
-# million finished connections (about three minutes more).
+# million finished connections and -F zeek on the finished ones (about
+# four minutes more).
 set -u
 
 top_builddir=${top_builddir:-.}
@@ -90,7 +92,7 @@ bench_file() {
 
 # mem MODE CONNS TCPFSM-ARGS...: tcpfsm reading CONNS connections of
 # gen-traffic -m MODE through a pipe, once: "seconds peak-KiB open-at-end",
-# the last from -q's summary ("-" for the other formats).
+# the last from the summary, where there is one (else "-").
 mem() {
 	mode=$1 n=$2
 	shift 2
@@ -107,8 +109,9 @@ mem() {
 		return
 	fi
 	live=-
-	if grep -q '^connections ' "$DIR/out"; then
-		live=$(sed -n 's/^end open_at_end //p' "$DIR/out")
+	if cat "$DIR/out" "$DIR/err" | grep -q '^connections '; then
+		live=$(cat "$DIR/out" "$DIR/err" |
+		    sed -n 's/^end open_at_end //p')
 		live=${live:-0}
 	fi
 	echo "$(tail -1 "$DIR/time") $live"
@@ -136,9 +139,9 @@ memory() {
 	echo "finished connections (gen-traffic -m clean, 200 a second):"
 	printf '  %11s  %-28s %9s %12s %9s %10s %8s\n' connections command time \
 	    "peak RSS" bytes/conn marginal "open end"
-	fin="10000 1000000"
-	[ "${BENCH_BIG:-0}" = 1 ] && fin="$fin 10000000"
-	for args in "-q" "-F json -o /dev/null"; do
+	fin="10000 1000000" zeek=
+	[ "${BENCH_BIG:-0}" = 1 ] && fin="$fin 10000000" zeek="-F zeek -o /dev/null"
+	for args in "-q" "-F json -o /dev/null" ${zeek:+"$zeek"}; do
 		b=
 		for n in $fin; do
 			# shellcheck disable=SC2086
@@ -152,7 +155,7 @@ memory() {
 	echo "a request, a response, never closed; all open at the end):"
 	printf '  %11s  %-28s %9s %12s %9s %10s %8s\n' connections command time \
 	    "peak RSS" bytes/conn marginal "open end"
-	for args in "-q" "-F json -o /dev/null"; do
+	for args in "-q" "-F json -o /dev/null" "-F zeek -o /dev/null"; do
 		b=
 		for n in 10000 100000 1000000; do
 			# shellcheck disable=SC2086
