@@ -13,9 +13,15 @@
  *          sizes: short request/response exchanges, bulk transfers of 1-8
  *          MB in full-size segments with an ACK every second segment, and
  *          long-lived connections that are idle most of the time.
- *   clean  short clean connections only, one after the other, -r per
- *          second of packet time (the memory measurement: what stays
+ *   clean  short clean connections only, -r of them starting per second
+ *          of packet time (default 200), each a handshake, a request, a
+ *          response and a close (the memory measurement: what stays
  *          behind after each is only its TIME_WAIT trace).
+ *   open   connections that are never closed, -r of them starting per
+ *          second (default 100000): each a handshake, a request and its
+ *          response, then silence, so that all of them are still open when
+ *          the capture ends (the other memory measurement: -n of them live
+ *          at once).  Keep -n / -r well under tcpfsm's idle timeout (300 s).
  *
  * Segments carry the options real stacks send (MSS, SACK-permitted,
  * timestamps and window scale on SYNs; timestamps after), and correct IP
@@ -23,9 +29,12 @@
  * own clocks (a heap of next-segment times).  Clients are in
  * 198.18.0.0/16, servers in 198.19.0.0/24; no 4-tuple is used twice.
  *
- * usage: gen-traffic -m flood|mix|clean [-n connections] [-p packets]
- *            [-r per-second] [-s seed] -o file.pcap
- * Generation stops at whichever of -n and -p is reached first.
+ * usage: gen-traffic -m flood|mix|clean|open [-n connections] [-p packets]
+ *            [-r per-second] [-s seed] -o file.pcap|-
+ * Generation stops at whichever of -n and -p is reached first: at -n
+ * every connection started is played to its end, at -p it stops there.
+ * -o - writes to standard output, to stream captures larger than the disk
+ * into tcpfsm -r -.  The same arguments always give the same bytes.
  */
 #include <config.h>
 
@@ -43,6 +52,7 @@
 #define FL_ACK	0x10
 
 #define MSS	1448		/* with timestamps, on a 1500-byte MTU */
+#define HALF_RTT_MAX 499	/* µs, the longest gap between two steps */
 
 enum kind {
 	K_CLEAN, K_REFUSED, K_HALF_OPEN, K_RESET, K_RETRANS, K_NEVER_CLOSED,
@@ -73,7 +83,8 @@ struct gen {
 	uint64_t	 rng;
 	int		 mix;		/* -m mix */
 	int		 clean;		/* -m clean */
-	uint64_t	 gap;		/* -m clean: µs between connections */
+	int		 open;		/* -m open */
+	uint64_t	 gap;		/* -m clean, open: µs between starts */
 	struct gconn	*slot;		/* a heap by next time */
 	size_t		 nslots;
 };
@@ -231,6 +242,8 @@ pick_kind(struct gen *g)
 
 	if (g->clean)
 		return (K_CLEAN);
+	if (g->open)
+		return (K_NEVER_CLOSED);
 	if (g->mix) {
 		if (r < 80)
 			return (K_CLEAN);
@@ -402,9 +415,9 @@ sift_down(struct gen *g, size_t i)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: gen-traffic -m flood|mix|clean "
+	fprintf(stderr, "usage: gen-traffic -m flood|mix|clean|open "
 	    "[-n connections] [-p packets] [-r per-second] [-s seed] "
-	    "-o file.pcap\n");
+	    "-o file.pcap|-\n");
 	exit(2);
 }
 
@@ -414,9 +427,9 @@ main(int argc, char **argv)
 	struct gen	 g;
 	const char	*path = NULL, *mode = NULL;
 	uint64_t	 maxconns = UINT64_MAX, maxpkts = UINT64_MAX, start;
-	uint64_t	 rate = 200, last;
+	uint64_t	 rate = 0, last, dur;
 	size_t		 i;
-	int		 ch;
+	int		 ch, paced;
 
 	memset(&g, 0, sizeof(g));
 	g.rng = 0x9e3779b97f4a7c15u;
@@ -436,6 +449,8 @@ main(int argc, char **argv)
 			break;
 		case 'r':
 			rate = strtoull(optarg, NULL, 10);
+			if (rate == 0 || rate > 1000000)
+				usage();
 			break;
 		case 's':
 			g.rng = strtoull(optarg, NULL, 10) | 1;
@@ -444,44 +459,70 @@ main(int argc, char **argv)
 			usage();
 		}
 	}
-	if (path == NULL || mode == NULL || rate == 0 ||
+	if (path == NULL || mode == NULL || maxconns == 0 ||
 	    (strcmp(mode, "flood") != 0 && strcmp(mode, "mix") != 0 &&
-	    strcmp(mode, "clean") != 0))
+	    strcmp(mode, "clean") != 0 && strcmp(mode, "open") != 0))
 		usage();
 	if (maxconns == UINT64_MAX && maxpkts == UINT64_MAX)
 		maxpkts = 1000000;
 	g.mix = strcmp(mode, "mix") == 0;
 	g.clean = strcmp(mode, "clean") == 0;
+	g.open = strcmp(mode, "open") == 0;
+	paced = g.clean || g.open;
+	if (rate == 0)
+		rate = g.open ? 100000 : 200;
 	g.gap = 1000000 / rate;
-	/* Concurrency: a flood is many quick ones, a mix holds more open. */
-	g.nslots = g.mix ? 400 : g.clean ? 1 : 64;
+	/*
+	 * Concurrency: a flood is many quick ones, a mix holds more open.
+	 * Paced connections start every gap µs whatever the others do, so
+	 * there are as many slots as can be under way at once: the k-th
+	 * start then takes the slot of the (k - nslots)-th, over by then,
+	 * and packet times never go back.  A clean connection's 10
+	 * segments are at most 9 x HALF_RTT_MAX apart, an open one's 7 at
+	 * most 6 x HALF_RTT_MAX.
+	 */
+	if (paced) {
+		dur = (g.clean ? 9 : 6) * (uint64_t)HALF_RTT_MAX;
+		g.nslots = (size_t)((dur + g.gap - 1) / g.gap);
+		if (g.nslots == 0)
+			g.nslots = 1;
+	} else
+		g.nslots = g.mix ? 400 : 64;
+	if (g.nslots > maxconns)
+		g.nslots = (size_t)maxconns;
 	g.slot = calloc(g.nslots, sizeof(*g.slot));
 	if (g.slot == NULL) {
 		perror("gen-traffic");
 		return (1);
 	}
-	if ((g.fp = fopen(path, "wb")) == NULL) {
+	if (strcmp(path, "-") == 0)
+		g.fp = stdout;
+	else if ((g.fp = fopen(path, "wb")) == NULL) {
 		fprintf(stderr, "gen-traffic: %s: %s\n", path, strerror(errno));
 		return (1);
 	}
+	/* Two writes a packet: a pipe's default 4 KB buffer is too small. */
+	setvbuf(g.fp, NULL, _IOFBF, 1 << 18);
 	write_header(g.fp);
 	start = UINT64_C(1700000000000000);
-	last = start;
 	for (i = 0; i < g.nslots; i++)
-		gconn_start(&g, &g.slot[i], start + i * 37);
+		gconn_start(&g, &g.slot[i], start + i * (paced ? g.gap : 37));
+	last = start + (g.nslots - 1) * g.gap;
 	for (i = g.nslots; i-- > 0;)
 		sift_down(&g, i);
-	while (g.packets < maxpkts) {
+	while (g.nslots > 0 && g.packets < maxpkts) {
 		if (gconn_step(&g, &g.slot[0])) {
-			if (g.conns >= maxconns)
-				break;
-			/* A new connection takes the slot a little later. */
-			if (g.clean) {
+			if (g.conns >= maxconns) {
+				/* No more starts: the others play out. */
+				g.slot[0] = g.slot[--g.nslots];
+			} else if (paced) {
 				last += g.gap;
 				gconn_start(&g, &g.slot[0], last);
-			} else
+			} else {
+				/* A new connection takes the slot a little later. */
 				gconn_start(&g, &g.slot[0],
 				    g.slot[0].next + 50 + rnd(&g) % 500);
+			}
 		}
 		sift_down(&g, 0);
 	}
