@@ -165,7 +165,7 @@ be32(const uint8_t *p)
 
 /*
  * The header nearly every segment has, whole in the capture: no options,
- * or NOP, NOP, timestamps.  Taken in one step with the result
+ * NOP, NOP, timestamps, or the options of a Linux SYN.  Taken in one step with the result
  * decode_tcp()'s long way gives it; false for anything else.
  */
 static inline bool
@@ -187,6 +187,17 @@ decode_tcp_fast(struct bytes *b, uint32_t ip_payload_len,
 		seg->opt.tsecr = be32(p + 28);
 		seg->opt.present = TCPO_TIMESTAMP;
 		seg->opt.nopts = 3;
+	} else if (hlen == 40 && be16(p + 20) == 0x0204 &&
+	    be32(p + 24) == 0x0402080a && be16(p + 36) == 0x0103 &&
+	    p[38] == 3) {
+		/* Linux's SYN and SYN-ACK: MSS, SACK_PERM, TS, NOP, WS. */
+		seg->opt.mss = be16(p + 22);
+		seg->opt.tsval = be32(p + 28);
+		seg->opt.tsecr = be32(p + 32);
+		seg->opt.wscale = p[39];
+		seg->opt.present = TCPO_MSS | TCPO_SACK_PERM |
+		    TCPO_TIMESTAMP | TCPO_WSCALE;
+		seg->opt.nopts = 5;
 	} else if (hlen != 20)
 		return (false);
 	seg->layer = LAYER_TCP;
