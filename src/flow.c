@@ -1408,13 +1408,32 @@ flow_bad_checksum(struct flow_table *ft, struct conn *c,
 }
 
 void
+flow_keyed_make(const struct tcpfsm_seg *seg, uint64_t seed,
+    struct flow_keyed *kd)
+{
+	kd->side = key_make(seg, &kd->key);
+	kd->hash = key_hash(&kd->key, seed);
+}
+
+void
 flow_segment(struct flow_table *ft, const struct tcpfsm_seg *seg)
 {
-	struct flow_key	 k;
+	struct flow_keyed kd;
+
+	kd.side = key_make(seg, &kd.key);
+	kd.hash = key_hash(&kd.key, ft->cfg.seed);
+	flow_segment_keyed(ft, seg, &kd);
+}
+
+void
+flow_segment_keyed(struct flow_table *ft, const struct tcpfsm_seg *seg,
+    const struct flow_keyed *kd)
+{
+	const struct flow_key *k = &kd->key;
 	struct conn	*c;
 	struct trace	*t;
-	uint32_t	 h;
-	int		 side, dir;
+	uint32_t	 h = kd->hash;
+	int		 side = kd->side, dir;
 	bool		 bare_syn, both_fins;
 
 	ft->now = seg->ts;
@@ -1422,13 +1441,11 @@ flow_segment(struct flow_table *ft, const struct tcpfsm_seg *seg)
 	if (seg->ts >= ft->next_due)
 		flow_expire(ft, seg->ts);
 
-	side = key_make(seg, &k);
-	h = key_hash(&k, ft->cfg.seed);
 	bare_syn = (seg->flags & (TCPF_SYN | TCPF_ACK | TCPF_RST |
 	    TCPF_FIN)) == TCPF_SYN;
-	c = index_lookup(ft, h, &k, &t);
+	c = index_lookup(ft, h, k, &t);
 	if (seg->cksum_bad) {
-		flow_bad_checksum(ft, c, &k, h, side, seg);
+		flow_bad_checksum(ft, c, k, h, side, seg);
 		return;
 	}
 	if (c != NULL && bare_syn && syn_starts_anew(c, side, seg)) {
@@ -1437,7 +1454,7 @@ flow_segment(struct flow_table *ft, const struct tcpfsm_seg *seg)
 		decide_handshake(ft, c, seg->ts, true);
 		flow_finish_conn(ft, c, both_fins ? END_FIN : END_TIMEOUT);
 		/* Its trace, if it left one, is the one to relate to. */
-		c = index_lookup(ft, h, &k, &t);
+		c = index_lookup(ft, h, k, &t);
 	}
 	if (c != NULL)
 		dir = side == c->id.client_side ? TCP_CLIENT : TCP_SERVER;
@@ -1446,7 +1463,7 @@ flow_segment(struct flow_table *ft, const struct tcpfsm_seg *seg)
 			flow_late(ft, t, side, seg);
 			return;
 		}
-		c = conn_new(ft, &k, h, client_side_of(&k, side, seg->flags),
+		c = conn_new(ft, k, h, client_side_of(k, side, seg->flags),
 		    seg);
 		if (t != NULL) {
 			tw_relate(ft, c, t, side, seg);

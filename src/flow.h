@@ -167,6 +167,23 @@ struct flow_table *flow_new(const struct flow_config *cfg,
 void		 flow_segment(struct flow_table *ft, const struct tcpfsm_seg *seg);
 
 /*
+ * What matching a segment to its connection starts with: its canonical
+ * key, the key's seeded hash and the key side that sent it.  Worked out
+ * by flow_keyed_make() where it costs least (the reading thread), then
+ * given to flow_segment_keyed(), which is flow_segment() without it.
+ */
+struct flow_keyed {
+	struct flow_key	 key;
+	uint32_t	 hash;
+	int		 side;
+};
+
+void		 flow_keyed_make(const struct tcpfsm_seg *seg, uint64_t seed,
+		    struct flow_keyed *kd);
+void		 flow_segment_keyed(struct flow_table *ft,
+		    const struct tcpfsm_seg *seg, const struct flow_keyed *kd);
+
+/*
  * Let time pass without a packet (a live capture in a quiet network):
  * timers due by now fire.  Time never goes back.
  */

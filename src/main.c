@@ -230,6 +230,8 @@ on_packet(void *arg, const struct tcpfsm_pkt *pkt)
 		replay(run, seg);
 		return;
 	}
+	/* The key too, while the reading thread has the time. */
+	flow_keyed_make(seg, run->opts->flow.seed, &it->kd);
 	it->tick = false;
 	pipeline_commit(run->pipe);
 }
@@ -250,10 +252,14 @@ replay_items(void *arg, struct pipe_item *items, size_t n)
 	size_t		 i;
 
 	for (i = 0; i < n; i++) {
-		if (items[i].tick)
+		if (items[i].tick) {
 			zeek_table_advance(run->zeek, items[i].seg.ts);
-		else
-			replay(run, &items[i].seg);
+			continue;
+		}
+		flow_segment_keyed(run->flow, &items[i].seg, &items[i].kd);
+		if (run->zeek != NULL)
+			zeek_table_segment_keyed(run->zeek, &items[i].seg,
+			    &items[i].kd);
 	}
 	return (output_failed(run));
 }

@@ -16,10 +16,15 @@
 #include <stdint.h>
 
 #include "decode.h"
+#include "flow.h"
 
-/* One unit of work: a decoded segment, or packet time passing (tick). */
+/*
+ * One unit of work: a decoded segment and its key, or packet time passing
+ * (a tick, which has only seg.ts).
+ */
 struct pipe_item {
-	struct tcpfsm_seg seg;		/* a tick has only seg.ts */
+	struct tcpfsm_seg seg;
+	struct flow_keyed kd;
 	bool		 tick;
 };
 

@@ -338,22 +338,28 @@ zeek_table_advance(struct zeek_table *zt, int64_t now)
 void
 zeek_table_segment(struct zeek_table *zt, const struct tcpfsm_seg *seg)
 {
-	struct flow_key	 k;
+	struct flow_keyed kd;
+
+	flow_keyed_make(seg, zt->seed, &kd);
+	zeek_table_segment_keyed(zt, seg, &kd);
+}
+
+void
+zeek_table_segment_keyed(struct zeek_table *zt, const struct tcpfsm_seg *seg,
+    const struct flow_keyed *kd)
+{
 	struct zentry	*e;
-	uint32_t	 h, ev;
-	int		 side;
+	uint32_t	 ev;
 
 	zeek_table_advance(zt, seg->ts);
-	flow_key_make(seg, &k, &side);
-	h = flow_key_hash(&k, zt->seed);
-	e = zt_lookup(zt, h, &k);
+	e = zt_lookup(zt, kd->hash, &kd->key);
 	if (e != NULL && zeek_is_reuse(&e->z, seg)) {
 		zt_end(zt, e);
 		e = NULL;
 	}
 	if (e == NULL)
-		e = zt_new(zt, &k, h, seg->ts);
-	ev = zeek_update(&e->z, seg, side);
+		e = zt_new(zt, &kd->key, kd->hash, seg->ts);
+	ev = zeek_update(&e->z, seg, kd->side);
 	zt_events(e, ev, seg->ts);
 	set_deadline(zt, e);
 }

@@ -48,6 +48,10 @@ void		 zeek_table_advance(struct zeek_table *zt, int64_t now);
 void		 zeek_table_segment(struct zeek_table *zt,
 		    const struct tcpfsm_seg *seg);
 
+/* The same with seg's key made already, with the table's seed. */
+void		 zeek_table_segment_keyed(struct zeek_table *zt,
+		    const struct tcpfsm_seg *seg, const struct flow_keyed *kd);
+
 /* The input ended: every connection left is logged, oldest first. */
 void		 zeek_table_finish(struct zeek_table *zt);
 
