@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "util.h"
 
 /* Letters recorded once per direction (Zeek's HistoryMasks), orig's byte. */
 #define HIST_SYN	0x01
@@ -111,7 +112,7 @@ role_case(const struct zeek_conn *z, int side, char code)
  * Record a once-per-direction letter the first time (Zeek's CheckHistory).
  * Returns true if it had been recorded before, and then adds nothing.
  */
-static bool
+static HOT_INLINE bool
 hist_check(struct zeek_conn *z, int side, uint16_t mask, char code)
 {
 	if (side != z->orig)
@@ -202,7 +203,7 @@ flip_synack(struct zeek_conn *z)
 /* ---- sequence space -------------------------------------------------- */
 
 /* Zeek's get_relative_seq(): cur from e's origin, in 64 bits. */
-static uint64_t
+static HOT_INLINE uint64_t
 rel_seq(const struct zeek_endpoint *e, uint32_t cur, uint32_t last,
     uint32_t wraps, bool *underflow)
 {
@@ -364,7 +365,7 @@ undelivered(struct zeek_conn *z, int side, uint64_t up_to)
 }
 
 /* Zeek's AckReceived() on side's reassembler: ack is relative to side. */
-static void
+static HOT_INLINE void
 ack_received(struct zeek_conn *z, int side, uint64_t ack)
 {
 	struct zeek_endpoint *e = &z->ep[side];
