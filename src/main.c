@@ -230,8 +230,13 @@ on_packet(void *arg, const struct tcpfsm_pkt *pkt)
 		replay(run, seg);
 		return;
 	}
-	/* The key too, while the reading thread has the time. */
-	flow_keyed_make(seg, run->opts->flow.seed, &it->kd);
+	/*
+	 * The key too, when writing records leaves the reading thread the
+	 * lighter of the two (under -q it is not).
+	 */
+	it->keyed = !run->opts->quiet;
+	if (it->keyed)
+		flow_keyed_make(seg, run->opts->flow.seed, &it->kd);
 	it->tick = false;
 	pipeline_commit(run->pipe);
 }
@@ -254,6 +259,10 @@ replay_items(void *arg, struct pipe_item *items, size_t n)
 	for (i = 0; i < n; i++) {
 		if (items[i].tick) {
 			zeek_table_advance(run->zeek, items[i].seg.ts);
+			continue;
+		}
+		if (!items[i].keyed) {
+			replay(run, &items[i].seg);
 			continue;
 		}
 		flow_segment_keyed(run->flow, &items[i].seg, &items[i].kd);

@@ -24,7 +24,8 @@
  */
 struct pipe_item {
 	struct tcpfsm_seg seg;
-	struct flow_keyed kd;
+	struct flow_keyed kd;		/* if keyed */
+	bool		 keyed;
 	bool		 tick;
 };
 
