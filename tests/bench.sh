@@ -47,46 +47,80 @@ for prog in "$TCPFSM" "$GEN" "$LOOP"; do
 done
 [ -x /usr/bin/time ] || { echo "bench.sh: needs GNU time (/usr/bin/time)" >&2; exit 1; }
 
-# best CMD...: the fastest of RUNS runs as "seconds peak-KiB".
+# best CMD...: the fastest of RUNS runs (by elapsed time) as
+# "elapsed-seconds cpu-seconds peak-KiB"; cpu is user + system, all threads.
 best() {
 	b=
 	for _ in $(seq "$RUNS"); do
-		/usr/bin/time -f '%e %M' -o "$DIR/time" "$@" >/dev/null 2>"$DIR/err" ||
-		    { echo "bench.sh: $*: failed: $(tail -1 "$DIR/err")" >&2; echo "- -"; return; }
-		r=$(tail -1 "$DIR/time")
-		if [ -z "$b" ] || awk -v a="${r% *}" -v b="${b% *}" 'BEGIN { exit !(a < b) }'; then
+		/usr/bin/time -f '%e %U %S %M' -o "$DIR/time" "$@" >/dev/null 2>"$DIR/err" ||
+		    { echo "bench.sh: $*: failed: $(tail -1 "$DIR/err")" >&2; echo "- - -"; return; }
+		r=$(tail -1 "$DIR/time" | awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }')
+		if [ -z "$b" ] || awk -v a="${r%% *}" -v b="${b%% *}" 'BEGIN { exit !(a < b) }'; then
 			b=$r
 		fi
 	done
 	echo "$b"
 }
 
+# row TAG NAME "ELAPSED CPU KIB" PACKETS "BASE-ELAPSED BASE-CPU KIB": one
+# line of the table; kept as "TAG NAME|ELAPSED CPU KIB" in $DIR/results.
 row() {
-	# row NAME SECONDS KIB PACKETS BASE
-	awk -v n="$1" -v s="$2" -v k="$3" -v p="$4" -v b="$5" 'BEGIN {
-		if (s == "-") { printf "  %-34s %9s\n", n, "failed"; exit }
-		t = s < 0.005 ? 0.005 : s
-		printf "  %-34s %8.2f s %11.0f %7.2fx %9.1f MB\n", n, s, p / t, t / b, k / 1024
+	echo "$1 $2|$3" >>"$DIR/results"
+	echo "$3 $5" | awk -v n="$2" -v p="$4" '{
+		if ($1 == "-") { printf "  %-32s %9s\n", n, "failed"; exit }
+		t = $1 < 0.005 ? 0.005 : $1
+		bt = $4 < 0.005 ? 0.005 : $4
+		bc = $5 < 0.005 ? 0.005 : $5
+		printf "  %-32s %6.2f s %10.0f %6.2fx %6.2f s %6.2fx %8.1f MB\n",
+		    n, $1, p / t, t / bt, $2, $2 / bc, $3 / 1024
 	}'
 }
 
+# ratio NAME-A NAME-B: elapsed time of row A over row B, from $DIR/results.
+ratio() {
+	awk -F'|' -v a="$1" -v b="$2" '
+	    $1 == a { split($2, x, " "); ta = x[1] }
+	    $1 == b { split($2, y, " "); tb = y[1] }
+	    END { if (ta == "" || tb == "" || ta == "-" || tb == "-" || tb == 0) print "-"; else printf "%.2f\n", ta / tb }' "$DIR/results"
+}
+
+# target WHAT VALUE OP LIMIT: one line of the issue's targets, met or not.
+target() {
+	awk -v w="$1" -v v="$2" -v op="$3" -v l="$4" 'BEGIN {
+		if (v == "-") { printf "  %-58s %8s\n", w, "n/a"; exit }
+		ok = op == "<=" ? v <= l : v >= l
+		printf "  %-58s %7.2fx  (%s %s) %s\n", w, v, op, l, ok ? "met" : "NOT met"
+	}'
+}
+
+# bench_file TAG NAME PCAP PACKETS: the table for one capture.  Row names
+# are prefixed with TAG in $DIR/results.
 bench_file() {
-	name=$1 pcap=$2 pkts=$3
+	tag=$1 name=$2 pcap=$3 pkts=$4
 	cat "$pcap" >/dev/null
 	base=$(best "$LOOP" "$pcap")
-	base_s=${base% *}
-	[ "$base_s" = "-" ] && return
+	[ "${base%% *}" = "-" ] && return
 	printf '\n%s: %s packets, %s MB\n' "$name" "$pkts" "$(($(wc -c <"$pcap") / 1048576))"
-	printf '  %-34s %10s %11s %8s %12s\n' command time packets/s "x loop" "peak RSS"
-	row "bare pcap_dispatch loop" "$base_s" "${base#* }" "$pkts" "$base_s"
-	r=$(best "$TCPFSM" -q -r "$pcap"); row "tcpfsm -q" "${r% *}" "${r#* }" "$pkts" "$base_s"
-	r=$(best "$TCPFSM" -F json -o /dev/null -r "$pcap"); row "tcpfsm -F json -o /dev/null" "${r% *}" "${r#* }" "$pkts" "$base_s"
-	r=$(best "$TCPFSM" -F text -o /dev/null -r "$pcap"); row "tcpfsm -F text -o /dev/null" "${r% *}" "${r#* }" "$pkts" "$base_s"
+	printf '  %-32s %8s %10s %7s %8s %7s %11s\n' command elapsed packets/s "x loop" \
+	    "cpu" "x loop" "peak RSS"
+	row "$tag" "bare pcap_dispatch loop" "$base" "$pkts" "$base"
+	r=$(best "$TCPFSM" -q -r "$pcap")
+	row "$tag" "tcpfsm -q" "$r" "$pkts" "$base"
+	r=$(best "$TCPFSM" --threads 1 -q -r "$pcap")
+	row "$tag" "tcpfsm -q --threads 1" "$r" "$pkts" "$base"
+	r=$(best "$TCPFSM" -F json -o /dev/null -r "$pcap")
+	row "$tag" "tcpfsm -F json" "$r" "$pkts" "$base"
+	r=$(best "$TCPFSM" --threads 1 -F json -o /dev/null -r "$pcap")
+	row "$tag" "tcpfsm -F json --threads 1" "$r" "$pkts" "$base"
+	r=$(best "$TCPFSM" -F text -o /dev/null -r "$pcap")
+	row "$tag" "tcpfsm -F text" "$r" "$pkts" "$base"
 	if command -v tcptrace >/dev/null 2>&1; then
-		r=$(best tcptrace -n "$pcap"); row "tcptrace -n" "${r% *}" "${r#* }" "$pkts" "$base_s"
+		r=$(best tcptrace -n "$pcap")
+		row "$tag" "tcptrace -n" "$r" "$pkts" "$base"
 	fi
 	if command -v tshark >/dev/null 2>&1; then
-		r=$(best tshark -n -q -z conv,tcp -r "$pcap"); row "tshark -q -z conv,tcp" "${r% *}" "${r#* }" "$pkts" "$base_s"
+		r=$(best tshark -n -q -z conv,tcp -r "$pcap")
+		row "$tag" "tshark -q -z conv,tcp" "$r" "$pkts" "$base"
 	fi
 }
 
@@ -182,10 +216,21 @@ echo "tcpfsm benchmark: $(uname -srm), $(nproc) CPU(s): $(grep -m1 'model name' 
 echo "best of $RUNS runs each, files in the page cache"
 "$GEN" -m flood -p "$FLOOD_PKTS" -o "$DIR/flood.pcap" 2>"$DIR/gen-flood.log" || exit 1
 "$GEN" -m mix -p "$MIX_PKTS" -o "$DIR/mix.pcap" 2>"$DIR/gen-mix.log" || exit 1
+echo "json and text write to /dev/null; elapsed is wall-clock time, cpu the"
+echo "user and system time of all threads (tcpfsm reads and analyses a file"
+echo "on two threads when the machine has two CPUs; --threads 1 on one)"
+: >"$DIR/results"
 conns=$("$TCPFSM" -q -r "$DIR/flood.pcap" | sed -n 's/^connections //p')
-bench_file "flood ($conns connections)" "$DIR/flood.pcap" "$FLOOD_PKTS"
+bench_file flood "flood ($conns connections)" "$DIR/flood.pcap" "$FLOOD_PKTS"
 conns=$("$TCPFSM" -q -r "$DIR/mix.pcap" | sed -n 's/^connections //p')
-bench_file "mix ($conns connections)" "$DIR/mix.pcap" "$MIX_PKTS"
+bench_file mix "mix ($conns connections)" "$DIR/mix.pcap" "$MIX_PKTS"
+
+echo
+echo "targets (DESIGN.md section 8), elapsed times of this run:"
+target "flood: tcpfsm -q / bare loop" "$(ratio "flood tcpfsm -q" "flood bare pcap_dispatch loop")" "<=" 2
+target "flood: tcptrace -n / tcpfsm -F json" "$(ratio "flood tcptrace -n" "flood tcpfsm -F json")" ">=" 8
+target "flood: tshark / tcpfsm -F json" "$(ratio "flood tshark -q -z conv,tcp" "flood tcpfsm -F json")" ">=" 20
+target "mix: tcpfsm -F json / bare loop" "$(ratio "mix tcpfsm -F json" "mix bare pcap_dispatch loop")" "<=" 1.5
 
 if command -v valgrind >/dev/null 2>&1; then
 	"$GEN" -m flood -p 100000 -o "$DIR/small.pcap" 2>/dev/null
