@@ -15,6 +15,9 @@
 #include "pipeline.h"
 
 #include <errno.h>
+#ifdef HAVE_MALLOC_H
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -127,6 +130,15 @@ pipeline_new(pipe_work work, void *arg)
 	pthread_mutex_init(&p->mtx, NULL);
 	pthread_cond_init(&p->published, NULL);
 	pthread_cond_init(&p->returned, NULL);
+#ifdef M_ARENA_MAX
+	/*
+	 * The analysis thread allocates connections and traces.  In an
+	 * arena of its own (glibc's default for a second thread) the heap
+	 * grows by mprotect(2), and each one interrupts the reading CPU to
+	 * flush its TLB; the main arena grows by brk(2), which does not.
+	 */
+	(void)mallopt(M_ARENA_MAX, 1);
+#endif
 	/* Signals are the reader's: it decides when to stop reading. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
