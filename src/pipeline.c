@@ -26,23 +26,6 @@
 
 #define PIPE_NBATCH	8		/* batches in the ring */
 
-/*
- * How long a side waits on the other awake before it sleeps, in pauses:
- * about the time a batch takes.  A sleep and its wake-up cost a system
- * call each and, on a virtual machine, an interrupt between CPUs.
- */
-#define PIPE_SPIN	4096
-
-static inline void
-cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#elif defined(__aarch64__)
-	__asm__ __volatile__("yield");
-#endif
-}
-
 struct pipeline {
 	struct pipe_fill fill;		/* first: pipeline.h's inline code */
 	struct pipe_batch *ring;	/* PIPE_NBATCH of them */
@@ -54,22 +37,13 @@ struct pipeline {
 	pthread_mutex_t	 mtx;
 	pthread_cond_t	 published;	/* signalled when a batch is handed over */
 	pthread_cond_t	 returned;	/* signalled when one is given back */
-	size_t		 full;		/* published, not yet given back; changed
-					   under mtx, read outside it too */
+	size_t		 full;		/* published, not yet given back */
 	bool		 reader_waits;	/* for half the ring to come back */
 	bool		 worker_waits;	/* for half the ring to be published */
-	bool		 done;		/* the reader has published its last
-					   (like full) */
+	bool		 done;		/* the reader has published its last */
 	bool		 stop;		/* the work asked the reader to stop */
 	bool		 finished;	/* joined */
 };
-
-/* The count of published batches, outside the mutex. */
-static inline size_t
-full_now(struct pipeline *p)
-{
-	return (__atomic_load_n(&p->full, __ATOMIC_ACQUIRE));
-}
 
 static void *
 pipeline_main(void *v)
@@ -77,12 +51,8 @@ pipeline_main(void *v)
 	struct pipeline		*p = v;
 	struct pipe_batch	*b;
 	bool			 stop;
-	int			 i;
 
 	for (;;) {
-		for (i = 0; i < PIPE_SPIN && full_now(p) == 0 &&
-		    !__atomic_load_n(&p->done, __ATOMIC_ACQUIRE); i++)
-			cpu_relax();
 		pthread_mutex_lock(&p->mtx);
 		if (p->full == 0 && !p->done) {
 			p->worker_waits = true;
@@ -101,7 +71,7 @@ pipeline_main(void *v)
 
 		pthread_mutex_lock(&p->mtx);
 		p->work_at = (p->work_at + 1) % PIPE_NBATCH;
-		__atomic_store_n(&p->full, p->full - 1, __ATOMIC_RELEASE);
+		p->full--;
 		if (stop)
 			p->stop = true;
 		/*
@@ -159,21 +129,12 @@ pipeline_new(pipe_work work, void *arg)
 void
 pipeline_publish(struct pipeline *p)
 {
-	int i;
-
 	if (p->fill.b->n == 0)
 		return;
 	pthread_mutex_lock(&p->mtx);
-	__atomic_store_n(&p->full, p->full + 1, __ATOMIC_RELEASE);
+	p->full++;
 	if (p->worker_waits && p->full >= PIPE_NBATCH / 2)
 		pthread_cond_signal(&p->published);
-	if (p->full == PIPE_NBATCH) {
-		/* Wait awake a while for a batch to come back. */
-		pthread_mutex_unlock(&p->mtx);
-		for (i = 0; i < PIPE_SPIN && full_now(p) == PIPE_NBATCH; i++)
-			cpu_relax();
-		pthread_mutex_lock(&p->mtx);
-	}
 	/* The next batch is free once the analysis thread gave it back. */
 	if (p->full == PIPE_NBATCH) {
 		p->reader_waits = true;
@@ -206,7 +167,7 @@ pipeline_finish(struct pipeline *p)
 		return;
 	pipeline_publish(p);
 	pthread_mutex_lock(&p->mtx);
-	__atomic_store_n(&p->done, true, __ATOMIC_RELEASE);
+	p->done = true;
 	pthread_cond_signal(&p->published);
 	pthread_mutex_unlock(&p->mtx);
 	pthread_join(p->thread, NULL);
