@@ -212,6 +212,10 @@ $args ${r#* }"
 }
 
 echo "tcpfsm benchmark: $(uname -srm), $(nproc) CPU(s): $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ //')"
+# On a virtual machine the host may run others on "our" CPUs: its share,
+# /proc/stat's steal time, says how far elapsed times can be trusted.
+cpu_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9, $9 }' /proc/stat 2>/dev/null; }
+ticks0=$(cpu_ticks)
 [ "$BENCH_MEM" = only ] && { memory; exit 0; }
 echo "best of $RUNS runs each, files in the page cache"
 "$GEN" -m flood -p "$FLOOD_PKTS" -o "$DIR/flood.pcap" 2>"$DIR/gen-flood.log" || exit 1
@@ -253,4 +257,12 @@ if command -v valgrind >/dev/null 2>&1; then
 fi
 
 [ "$BENCH_MEM" != 0 ] && memory
+ticks1=$(cpu_ticks)
+if [ -n "$ticks0" ] && [ -n "$ticks1" ]; then
+	echo "$ticks0 $ticks1" | awk '{ t = $3 - $1; s = $4 - $2
+		if (t <= 0)
+			exit
+		note = (s / t > 0.05) ? "; elapsed times above are inflated and noisy" : ""
+		printf "\nsteal time: the hypervisor took %.1f%% of the CPU time of this machine during the run%s\n", 100 * s / t, note }'
+fi
 exit 0
