@@ -462,10 +462,28 @@ timer_arm(struct flow_table *ft, struct conn *c, int which, int64_t start)
 
 /* ---- hash tables --------------------------------------------------- */
 
+/*
+ * n empty slots.  Zeroed by writing, not by calloc(): a big calloc() is
+ * fresh pages that read as the shared zero page, and the first write to
+ * each one, after a probe read it, replaces that mapping, which makes
+ * the kernel interrupt the other thread's CPU to flush its TLB.
+ */
+static struct hslot *
+slots_new(size_t n)
+{
+	struct hslot *slot;
+
+	if (n > SIZE_MAX / sizeof(*slot))
+		xoom(SIZE_MAX);
+	slot = xmalloc(n * sizeof(*slot));
+	memset(slot, 0, n * sizeof(*slot));
+	return (slot);
+}
+
 static void
 htable_init(struct htable *t)
 {
-	t->slot = xcalloc(FLOW_SLOTS_MIN, sizeof(*t->slot));
+	t->slot = slots_new(FLOW_SLOTS_MIN);
 	t->mask = FLOW_SLOTS_MIN - 1;
 	t->n = 0;
 }
@@ -489,7 +507,7 @@ htable_grow(struct htable *t)
 	struct hslot	*ns;
 	size_t		 nmask = t->mask * 2 + 1, i;
 
-	ns = xcalloc(nmask + 1, sizeof(*ns));
+	ns = slots_new(nmask + 1);
 	for (i = 0; i <= t->mask; i++)
 		if (t->slot[i].p != NULL)
 			htable_place(ns, nmask, t->slot[i].hash,
