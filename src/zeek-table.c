@@ -201,7 +201,9 @@ zt_grow(struct zeek_table *zt)
 	struct zentry	**nb, *e, *next;
 	size_t		 n = zt->nbuckets * 2, i, b;
 
-	nb = xcalloc(n, sizeof(*nb));
+	/* Zeroed by writing: see slots_new() in flow.c. */
+	nb = xreallocarray(NULL, n, sizeof(*nb));
+	memset(nb, 0, n * sizeof(*nb));
 	for (i = 0; i < zt->nbuckets; i++) {
 		for (e = zt->buckets[i]; e != NULL; e = next) {
 			next = e->hnext;
