@@ -139,12 +139,21 @@ struct tcpfsm_seg {
 	uint32_t	 ip_len;	/* IP datagram length: header + TCP, bytes */
 	uint32_t	 payload_len;	/* TCP payload per the IP length, bytes */
 	uint32_t	 payload_caplen; /* of which were captured */
+	/*
+	 * Everything above, and opt up to its SACK blocks, is what the
+	 * analysis reads; what follows only the decoder and the checksum
+	 * do.  Two threads hand over only that first part (TCPFSM_SEG_HOT
+	 * bytes, two cache lines), so it stays first.
+	 */
+	struct tcp_opts	 opt;
 	const uint8_t	*payload;	/* first captured payload byte */
 	const uint8_t	*ip_hdr;	/* IP header, for checksum verification */
 	uint32_t	 ip_caplen;	/* captured bytes from ip_hdr on */
-	struct tcp_opts	 opt;
 	enum decode_layer layer;	/* where a failed decode stopped */
 };
+
+/* The bytes of a struct tcpfsm_seg that the analysis reads. */
+#define TCPFSM_SEG_HOT	offsetof(struct tcpfsm_seg, opt.sack)
 
 /* Per-capture counters of decode results, by reason. */
 struct decode_stats {

@@ -190,8 +190,8 @@ replay(struct run *run, const struct tcpfsm_seg *seg)
 }
 
 /*
- * Decode a packet and replay it, or with two threads hand it to the
- * analysis thread: decoded in place in the pipeline's next item.
+ * Decode a packet and replay it, or with two threads hand what the
+ * analysis reads of it to the analysis thread.
  */
 static void
 on_packet(void *arg, const struct tcpfsm_pkt *pkt)
@@ -199,12 +199,11 @@ on_packet(void *arg, const struct tcpfsm_pkt *pkt)
 	struct run		*run = arg;
 	struct tcpfsm_seg	 local, *seg = &local;
 	struct pipe_item	*it = NULL;
+	struct flow_keyed	 kd;
 	enum decode_result	 r;
 
-	if (run->pipe != NULL) {
+	if (run->pipe != NULL)
 		it = pipeline_item(run->pipe);
-		seg = &it->seg;
-	}
 	run->frame++;
 	run->file_frames++;
 	r = decode_frame(pkt->link, pkt->data, pkt->caplen, pkt->len, seg);
@@ -217,8 +216,9 @@ on_packet(void *arg, const struct tcpfsm_pkt *pkt)
 			zeek_table_advance(run->zeek, pkt->ts);
 			return;
 		}
-		seg->ts = pkt->ts;
-		it->tick = true;
+		memcpy(it->seg + offsetof(struct tcpfsm_seg, ts), &pkt->ts,
+		    sizeof(pkt->ts));
+		it->tick = 1;
 		pipeline_commit(run->pipe);
 		return;
 	}
@@ -235,9 +235,12 @@ on_packet(void *arg, const struct tcpfsm_pkt *pkt)
 	 * lighter of the two (under -q it is not).
 	 */
 	it->keyed = !run->opts->quiet;
-	if (it->keyed)
-		flow_keyed_make(seg, run->opts->flow.seed, &it->kd);
-	it->tick = false;
+	if (it->keyed) {
+		flow_keyed_make(seg, run->opts->flow.seed, &kd);
+		it->hash = kd.hash;
+	}
+	it->tick = 0;
+	memcpy(it->seg, seg, TCPFSM_SEG_HOT);
 	pipeline_commit(run->pipe);
 }
 
@@ -249,26 +252,36 @@ output_failed(const struct run *run)
 	    (run->output != NULL && run->output->write_errno != 0));
 }
 
-/* The analysis thread's work: what on_packet() does after decoding. */
+/*
+ * The analysis thread's work: what on_packet() does after decoding, on
+ * segments whose first TCPFSM_SEG_HOT bytes came over.  The rest of seg
+ * (the SACK blocks, the pointers into the packet) is never read here.
+ */
 static bool
 replay_items(void *arg, struct pipe_item *items, size_t n)
 {
-	struct run	*run = arg;
-	size_t		 i;
+	struct run		*run = arg;
+	struct tcpfsm_seg	 seg;
+	struct flow_keyed	 kd;
+	size_t			 i;
 
+	memset(&seg, 0, sizeof(seg));
 	for (i = 0; i < n; i++) {
+		memcpy(&seg, items[i].seg, TCPFSM_SEG_HOT);
 		if (items[i].tick) {
-			zeek_table_advance(run->zeek, items[i].seg.ts);
+			zeek_table_advance(run->zeek, seg.ts);
 			continue;
 		}
 		if (!items[i].keyed) {
-			replay(run, &items[i].seg);
+			replay(run, &seg);
 			continue;
 		}
-		flow_segment_keyed(run->flow, &items[i].seg, &items[i].kd);
+		/* The key again (cheap); its hash as the reader made it. */
+		flow_key_make(&seg, &kd.key, &kd.side);
+		kd.hash = items[i].hash;
+		flow_segment_keyed(run->flow, &seg, &kd);
 		if (run->zeek != NULL)
-			zeek_table_segment_keyed(run->zeek, &items[i].seg,
-			    &items[i].kd);
+			zeek_table_segment_keyed(run->zeek, &seg, &kd);
 	}
 	return (output_failed(run));
 }

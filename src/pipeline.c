@@ -26,6 +26,11 @@
 
 #define PIPE_NBATCH	8		/* batches in the ring */
 
+_Static_assert(sizeof(struct pipe_item) == PIPE_ITEM_SIZE,
+    "a pipe_item is two cache lines");
+_Static_assert(TCPFSM_SEG_HOT <= sizeof(((struct pipe_item *)0)->seg),
+    "what the analysis reads of a segment fits in a pipe_item");
+
 struct pipeline {
 	struct pipe_fill fill;		/* first: pipeline.h's inline code */
 	struct pipe_batch *ring;	/* PIPE_NBATCH of them */
@@ -89,11 +94,15 @@ struct pipeline *
 pipeline_new(pipe_work work, void *arg)
 {
 	struct pipeline	*p;
+	void		*ring = NULL;
 	sigset_t	 all, old;
 	int		 e;
 
 	p = xcalloc(1, sizeof(*p));
-	p->ring = xcalloc(PIPE_NBATCH, sizeof(*p->ring));
+	if (posix_memalign(&ring, 64, PIPE_NBATCH * sizeof(*p->ring)) != 0)
+		xoom(PIPE_NBATCH * sizeof(*p->ring));
+	p->ring = ring;
+	p->ring[0].n = 0;
 	p->fill.b = &p->ring[0];
 	p->work = work;
 	p->arg = arg;

@@ -19,14 +19,22 @@
 #include "flow.h"
 
 /*
- * One unit of work: a decoded segment and its key, or packet time passing
- * (a tick, which has only seg.ts).
+ * One unit of work: a decoded segment, or packet time passing (a tick).
+ * Only the part of the segment the analysis reads (TCPFSM_SEG_HOT bytes)
+ * crosses between the threads, and with the rest an item fills exactly
+ * two cache lines: each line an item takes is one the two CPUs pass
+ * between them, once a packet.
  */
+#define PIPE_ITEM_SIZE	128
+
 struct pipe_item {
-	struct tcpfsm_seg seg;
-	struct flow_keyed kd;		/* if keyed */
-	bool		 keyed;
-	bool		 tick;
+	_Alignas(64) uint32_t hash;	/* if keyed: the key's hash */
+	uint8_t		 keyed;		/* the reader hashed the key */
+	uint8_t		 tick;		/* only seg's ts is set */
+	uint8_t		 pad[2];
+	unsigned char	 seg[PIPE_ITEM_SIZE - 8];	/* a struct tcpfsm_seg's
+							   first TCPFSM_SEG_HOT
+							   bytes */
 };
 
 /*
