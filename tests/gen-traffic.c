@@ -499,6 +499,7 @@ main(int argc, char **argv)
 		g.fp = stdout;
 	else if ((g.fp = fopen(path, "wb")) == NULL) {
 		fprintf(stderr, "gen-traffic: %s: %s\n", path, strerror(errno));
+		free(g.slot);
 		return (1);
 	}
 	/* Two writes a packet: a pipe's default 4 KB buffer is too small. */
@@ -526,6 +527,7 @@ main(int argc, char **argv)
 		}
 		sift_down(&g, 0);
 	}
+	free(g.slot);
 	if (fclose(g.fp) != 0) {
 		fprintf(stderr, "gen-traffic: %s: %s\n", path, strerror(errno));
 		return (1);
