@@ -1438,8 +1438,7 @@ flow_segment(struct flow_table *ft, const struct tcpfsm_seg *seg)
 {
 	struct flow_keyed kd;
 
-	kd.side = key_make(seg, &kd.key);
-	kd.hash = key_hash(&kd.key, ft->cfg.seed);
+	flow_keyed_make(seg, ft->cfg.seed, &kd);
 	flow_segment_keyed(ft, seg, &kd);
 }
 

@@ -180,13 +180,26 @@ sink_anomaly(void *arg, const struct conn_ident *id, const struct anomaly *a)
 		run->output->ops->anomaly(run->output, id, a);
 }
 
-/* Replay one segment: tcpfsm's connections, and Zeek's for -F zeek. */
+/*
+ * Replay one segment, its key made: tcpfsm's connections, and Zeek's for
+ * -F zeek (both tables hash with the same seed, so one key serves both).
+ */
+static void
+replay_keyed(struct run *run, const struct tcpfsm_seg *seg,
+    const struct flow_keyed *kd)
+{
+	flow_segment_keyed(run->flow, seg, kd);
+	if (run->zeek != NULL)
+		zeek_table_segment_keyed(run->zeek, seg, kd);
+}
+
 static void
 replay(struct run *run, const struct tcpfsm_seg *seg)
 {
-	flow_segment(run->flow, seg);
-	if (run->zeek != NULL)
-		zeek_table_segment(run->zeek, seg);
+	struct flow_keyed kd;
+
+	flow_keyed_make(seg, run->opts->flow.seed, &kd);
+	replay_keyed(run, seg, &kd);
 }
 
 /*
@@ -279,9 +292,7 @@ replay_items(void *arg, struct pipe_item *items, size_t n)
 		/* The key again (cheap); its hash as the reader made it. */
 		flow_key_make(&seg, &kd.key, &kd.side);
 		kd.hash = items[i].hash;
-		flow_segment_keyed(run->flow, &seg, &kd);
-		if (run->zeek != NULL)
-			zeek_table_segment_keyed(run->zeek, &seg, &kd);
+		replay_keyed(run, &seg, &kd);
 	}
 	return (output_failed(run));
 }

@@ -16,7 +16,6 @@
 #include <stdint.h>
 
 #include "decode.h"
-#include "flow.h"
 
 /*
  * One unit of work: a decoded segment, or packet time passing (a tick).
