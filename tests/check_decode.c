@@ -16,6 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdio.h>
+#include <unistd.h>
+
+#include "capture.h"
 #include "decode.h"
 #include "testutil.h"
 
@@ -2200,6 +2204,71 @@ START_TEST(test_link_names)
 }
 END_TEST
 
+/* ---- a capture file that shrinks while it is read ------------------------ */
+
+static void
+count_packet(void *arg, const struct tcpfsm_pkt *pkt)
+{
+	(void)pkt;
+	(*(uint64_t *)arg)++;
+}
+
+/*
+ * A file is read through a mapping (capture.c): one truncated under the
+ * reader (logrotate's copytruncate, a careless cleanup) must end in the
+ * read error the user is told about, after the packets before it, not
+ * in SIGBUS.
+ */
+START_TEST(test_capture_file_shrinks)
+{
+	static const uint8_t frame[1000] = { [12] = 0x08, [13] = 0x00,
+	    [14] = 0x45 };
+	char		 path[] = "/tmp/check_decode.XXXXXX", err[256];
+	struct capture	*cap;
+	uint64_t	 n = 0;
+	uint32_t	 rec[4], i;
+	FILE		*fp;
+	int		 fd, rc;
+
+	uint32_t ghdr[6] = { 0xa1b2c3d4, 0x00040002, 0, 0, 65535, 1 };
+
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	fp = fdopen(fd, "wb");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_uint_eq(fwrite(ghdr, sizeof(ghdr), 1, fp), 1);
+	/* 70,000 records of 1,016 bytes: 71 MB, big enough to be mapped. */
+	for (i = 0; i < 70000; i++) {
+		rec[0] = i;
+		rec[1] = 0;
+		rec[2] = rec[3] = sizeof(frame);
+		ck_assert_uint_eq(fwrite(rec, sizeof(rec), 1, fp), 1);
+		ck_assert_uint_eq(fwrite(frame, sizeof(frame), 1, fp), 1);
+	}
+	ck_assert_int_eq(fclose(fp), 0);
+
+	cap = capture_open_file(path, err, sizeof(err));
+	ck_assert_msg(cap != NULL, "open: %s", err);
+	rc = capture_dispatch(cap, 1000, count_packet, &n, err, sizeof(err));
+	ck_assert_int_eq(rc, 1000);
+	/* Cut it to its first page. */
+	ck_assert_int_eq(truncate(path, 4096), 0);
+	do
+		rc = capture_dispatch(cap, 1000, count_packet, &n, err,
+		    sizeof(err));
+	while (rc > 0);
+	ck_assert_int_eq(rc, CAPTURE_ERROR);
+	ck_assert_str_eq(err, "the file shrank while it was read");
+	ck_assert_uint_ge(n, 1000);
+	ck_assert_uint_lt(n, 70000);
+	/* And it stays an error, and closes. */
+	rc = capture_dispatch(cap, 1000, count_packet, &n, err, sizeof(err));
+	ck_assert_int_eq(rc, CAPTURE_ERROR);
+	capture_close(cap);
+	unlink(path);
+}
+END_TEST
+
 static Suite *
 decode_suite(void)
 {
@@ -2270,6 +2339,10 @@ decode_suite(void)
 	    (int)fixture_count());
 	tcase_add_loop_test(tc, test_truncation_sweep_wire, 0,
 	    (int)fixture_count());
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("capture_file");
+	tcase_add_test(tc, test_capture_file_shrinks);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("stats");
