@@ -1623,3 +1623,11 @@ flow_closer_name(enum conn_closer c)
 {
 	return ((unsigned)c <= CLOSER_BOTH ? closer_names[c] : "unknown");
 }
+
+void
+flow_prefetch(const struct flow_table *ft, uint32_t h, bool syn)
+{
+	__builtin_prefetch(&ft->conns.slot[h & ft->conns.mask]);
+	if (syn && ft->traces.n != 0)
+		__builtin_prefetch(&ft->traces.slot[h & ft->traces.mask]);
+}

@@ -180,6 +180,12 @@ struct flow_keyed {
 
 void		 flow_keyed_make(const struct tcpfsm_seg *seg, uint64_t seed,
 		    struct flow_keyed *kd);
+/*
+ * Ask the CPU for the index slots a segment of hash h will probe (with
+ * syn, a SYN, the trace index's too): the analysis thread knows the
+ * hashes of the segments a few ahead of the one it replays.
+ */
+void		 flow_prefetch(const struct flow_table *ft, uint32_t h, bool syn);
 void		 flow_segment_keyed(struct flow_table *ft,
 		    const struct tcpfsm_seg *seg, const struct flow_keyed *kd);
 
