@@ -180,7 +180,7 @@ capture_open_file(const char *path, char *err, size_t errlen)
 	struct capture	*cap;
 	struct stat	 st;
 	FILE		*fp;
-	bool		 regular = false;
+	bool		 map = false;
 
 	/*
 	 * A big file is read through mmap(2), not read(2) ("m": glibc):
@@ -193,15 +193,14 @@ capture_open_file(const char *path, char *err, size_t errlen)
 	 */
 	if (strcmp(path, "-") == 0)
 		fp = stdin;
-	else if ((fp = fopen(path, stat(path, &st) == 0 &&
-	    S_ISREG(st.st_mode) && st.st_size >= MAP_MIN_SIZE ? "rbm" : "rb")) ==
+	else if ((fp = fopen(path, (map = stat(path, &st) == 0 &&
+	    S_ISREG(st.st_mode) && st.st_size >= MAP_MIN_SIZE) ? "rbm" : "rb")) ==
 	    NULL) {
 		snprintf(err, errlen, "%s", strerror(errno));
 		return (NULL);
 	}
 	/* fopen() opens a directory for reading on Linux; reads then fail. */
 	if (fstat(fileno(fp), &st) == 0) {
-		regular = S_ISREG(st.st_mode);
 		if (S_ISDIR(st.st_mode)) {
 			snprintf(err, errlen, "%s", strerror(EISDIR));
 			goto fail;
@@ -223,7 +222,7 @@ capture_open_file(const char *path, char *err, size_t errlen)
 	}
 	cap->fp = fp;
 	cap->fd = -1;
-	if (fp != stdin && regular && st.st_size >= MAP_MIN_SIZE) {
+	if (map) {
 		struct sigaction sa;
 
 		memset(&sa, 0, sizeof(sa));
