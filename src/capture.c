@@ -16,6 +16,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#ifdef HAVE_STDIO_EXT_H
+#include <stdio_ext.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -210,6 +213,16 @@ capture_open_file(const char *path, char *err, size_t errlen)
 			goto fail;
 		}
 	}
+
+#ifdef HAVE_STDIO_EXT_H
+	/*
+	 * Only the reading thread touches fp.  glibc locks a stream on every
+	 * fread() once a process has a second thread, and libpcap reads each
+	 * packet with two: with the analysis thread running that was a tenth
+	 * of the reader's time (perf).
+	 */
+	(void)__fsetlocking(fp, FSETLOCKING_BYCALLER);
+#endif
 
 	ebuf[0] = '\0';
 	cap = xcalloc(1, sizeof(*cap));

@@ -73,18 +73,29 @@ struct tcpfsm_opts {
 };
 
 struct run {
+	/* Set before reading starts; both threads read them. */
 	const struct tcpfsm_opts *opts;
 	FILE		*out;
 	struct output	*output;	/* records; NULL with --packets */
 	struct flow_table *flow;
 	struct zeek_table *zeek;	/* -F zeek: Zeek's connections */
 	struct pipeline	*pipe;		/* files on two threads, or NULL */
-	struct decode_stats stats;
+	struct output	*stats_out;	/* where "stats" records go */
+
+	/* The analysis thread's. */
+	_Alignas(CACHE_LINE) int write_errno;	/* first failed write of
+						   --packets lines */
+	int		 max_sev;	/* highest anomaly severity, or -1 */
+
+	/*
+	 * The reading thread's, written on every packet, on cache lines of
+	 * their own: sharing one with the fields above made each packet
+	 * move that line between the two CPUs twice (perf: a quarter of
+	 * on_packet()'s time was its first load of run->pipe).
+	 */
+	_Alignas(CACHE_LINE) struct decode_stats stats;
 	uint64_t	 frame;		/* frames read so far, all files */
 	uint64_t	 file_frames;	/* frames read from the current file */
-	int		 write_errno;	/* first failed write of --packets lines */
-	int		 max_sev;	/* highest anomaly severity, or -1 */
-	struct output	*stats_out;	/* where "stats" records go */
 	char		 line[OUTPUT_SEGMENT_LEN];
 };
 
@@ -274,48 +285,60 @@ output_failed(const struct run *run)
  * a slot).  Items this far ahead have their slots asked for first.
  */
 #define PREFETCH_AHEAD	8
+#define STAGE_RING	16	/* a power of two above PREFETCH_AHEAD */
+
+/* An item taken out of the batch, keyed, its slots asked for. */
+struct staged {
+	struct tcpfsm_seg	 seg;
+	struct flow_keyed	 kd;
+	bool			 tick;
+};
 
 static void
-prefetch_item(const struct run *run, const struct pipe_item *it)
+stage_item(const struct run *run, struct staged *st,
+    const struct pipe_item *it)
 {
-	uint16_t flags;
-
-	memcpy(&flags, it->seg + offsetof(struct tcpfsm_seg, flags),
-	    sizeof(flags));
-	flow_prefetch(run->flow, it->hash, (flags & (TCPF_SYN | TCPF_ACK)) ==
-	    TCPF_SYN);
+	memcpy(&st->seg, it->seg, TCPFSM_SEG_HOT);
+	st->tick = it->tick != 0;
+	if (st->tick)
+		return;
+	if (it->keyed) {
+		/* The key again (cheap); its hash as the reader made it. */
+		flow_key_make(&st->seg, &st->kd.key, &st->kd.side);
+		st->kd.hash = it->hash;
+	} else
+		flow_keyed_make(&st->seg, run->opts->flow.seed, &st->kd);
+	flow_prefetch(run->flow, st->kd.hash,
+	    (st->seg.flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN);
 }
 
 /*
  * The analysis thread's work: what on_packet() does after decoding, on
  * segments whose first TCPFSM_SEG_HOT bytes came over.  The rest of seg
  * (the SACK blocks, the pointers into the packet) is never read here.
+ * Each item is staged PREFETCH_AHEAD items before its turn: copied out,
+ * keyed when the reader did not (under -q it is the busier thread), and
+ * its index slots asked for.
  */
 static bool
 replay_items(void *arg, struct pipe_item *items, size_t n)
 {
 	struct run		*run = arg;
-	struct tcpfsm_seg	 seg;
-	struct flow_keyed	 kd;
+	struct staged		 ring[STAGE_RING], *st;
 	size_t			 i;
 
-	memset(&seg, 0, sizeof(seg));
+	memset(ring, 0, sizeof(ring));
+	for (i = 0; i < n && i < PREFETCH_AHEAD; i++)
+		stage_item(run, &ring[i], &items[i]);
 	for (i = 0; i < n; i++) {
-		if (i + PREFETCH_AHEAD < n && items[i + PREFETCH_AHEAD].keyed)
-			prefetch_item(run, &items[i + PREFETCH_AHEAD]);
-		memcpy(&seg, items[i].seg, TCPFSM_SEG_HOT);
-		if (items[i].tick) {
-			zeek_table_advance(run->zeek, seg.ts);
-			continue;
-		}
-		if (!items[i].keyed) {
-			replay(run, &seg);
-			continue;
-		}
-		/* The key again (cheap); its hash as the reader made it. */
-		flow_key_make(&seg, &kd.key, &kd.side);
-		kd.hash = items[i].hash;
-		replay_keyed(run, &seg, &kd);
+		if (i + PREFETCH_AHEAD < n)
+			stage_item(run, &ring[(i + PREFETCH_AHEAD) &
+			    (STAGE_RING - 1)], &items[i + PREFETCH_AHEAD]);
+		st = &ring[i & (STAGE_RING - 1)];
+		if (st->tick)
+			zeek_table_advance(run->zeek, st->seg.ts);
+		else
+			replay_keyed(run, &st->seg, &st->kd);
 	}
 	return (output_failed(run));
 }

@@ -17,6 +17,9 @@
 #define HOT_INLINE	inline
 #endif
 
+/* What two threads' data are kept apart by (x86-64, arm64). */
+#define CACHE_LINE	64
+
 /*
  * malloc/calloc/realloc that never return NULL: running out of memory, or
  * a size that overflows, ends the program with a message (tmux xmalloc.c).
