@@ -44,8 +44,13 @@ struct capture {
 /* Files at least this big are read through a mapping (capture_open_file()). */
 #define MAP_MIN_SIZE	(64 << 20)
 
-/* Pages read are given back to the kernel in steps of this many bytes. */
-#define RELEASE_STEP	(1u << 20)
+/*
+ * Pages read are given back to the kernel in steps of this many bytes.
+ * Each step is a system call and, once the analysis thread runs, an
+ * interrupt to its CPU to flush its TLB (perf: smp_call_function_many_cond
+ * on the reader at 1 MB steps).
+ */
+#define RELEASE_STEP	(4u << 20)
 
 /*
  * A file read through a mapping that shrinks (truncated while being read)
