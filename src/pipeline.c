@@ -54,7 +54,7 @@ struct pipeline {
 	pthread_cond_t	 published;	/* signalled when a batch is handed over */
 	pthread_cond_t	 returned;	/* signalled when one is given back */
 	size_t		 full;		/* published, not yet given back */
-	bool		 reader_waits;	/* for half the ring to come back */
+	bool		 reader_waits;	/* for the ring to be nearly done */
 	bool		 worker_waits;	/* for half the ring to be published */
 	bool		 done;		/* the reader has published its last */
 	bool		 stop;		/* the work asked the reader to stop */
