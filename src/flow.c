@@ -206,6 +206,13 @@ le32(const uint8_t *p)
 	    (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24);
 }
 
+static inline uint32_t
+be32(const uint8_t *p)
+{
+	return ((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3]);
+}
+
 /*
  * Multiply two 64-bit words and fold the 128-bit product: each bit of the
  * result depends on every bit of both (as in wyhash and mum-hash).
@@ -290,32 +297,44 @@ flow_key_siphash(const struct flow_key *k, uint64_t k0, uint64_t k1)
 static inline int
 key_make(const struct tcpfsm_seg *seg, struct flow_key *k)
 {
-	uint32_t	 x, y;
+	uint32_t	 s, d, x, y;
 	int		 c, side;
 
 	memset(k, 0, sizeof(*k));
 	k->ipv = seg->ipv;
-	if (seg->ipv == 6)
+	if (seg->ipv == 6) {
 		c = memcmp(seg->src, seg->dst, 16);
-	else {
-		x = (uint32_t)seg->src[0] << 24 | (uint32_t)seg->src[1] << 16 |
-		    (uint32_t)seg->src[2] << 8 | seg->src[3];
-		y = (uint32_t)seg->dst[0] << 24 | (uint32_t)seg->dst[1] << 16 |
-		    (uint32_t)seg->dst[2] << 8 | seg->dst[3];
-		c = x < y ? -1 : x > y;
+		if (c == 0)
+			c = seg->sport < seg->dport ? -1 :
+			    seg->sport > seg->dport;
+		side = c > 0;
+		memcpy(k->addr[side], seg->src, 16);
+		memcpy(k->addr[!side], seg->dst, 16);
+		k->port[side] = seg->sport;
+		k->port[!side] = seg->dport;
+		return (side);
 	}
+	/* IPv4: each address one word, ordered as memcmp() orders bytes. */
+	memcpy(&s, seg->src, 4);
+	memcpy(&d, seg->dst, 4);
+	x = be32(seg->src);
+	y = be32(seg->dst);
+	c = x < y ? -1 : x > y;
 	if (c == 0)
 		c = seg->sport < seg->dport ? -1 : seg->sport > seg->dport;
 	side = c > 0;
-	if (seg->ipv == 6) {
-		memcpy(k->addr[side], seg->src, 16);
-		memcpy(k->addr[!side], seg->dst, 16);
+	/* Stores to fixed places: the lower end first. */
+	if (side) {
+		memcpy(k->addr[0], &d, 4);
+		memcpy(k->addr[1], &s, 4);
+		k->port[0] = seg->dport;
+		k->port[1] = seg->sport;
 	} else {
-		memcpy(k->addr[side], seg->src, 4);
-		memcpy(k->addr[!side], seg->dst, 4);
+		memcpy(k->addr[0], &s, 4);
+		memcpy(k->addr[1], &d, 4);
+		k->port[0] = seg->sport;
+		k->port[1] = seg->dport;
 	}
-	k->port[side] = seg->sport;
-	k->port[!side] = seg->dport;
 	return (side);
 }
 
