@@ -25,17 +25,18 @@
 #include "util.h"
 
 /*
- * The ring: 32 batches of 512 items, 2 MB.  A side that waits sleeps until
- * the other has done a good part of the ring (the analysis thread, until
- * PIPE_WAKE_WORKER batches are published; the reader, until no more than
- * PIPE_WAKE_READER are left to do), not a batch: on a virtual machine a
- * wake-up costs tens of microseconds, an interrupt to the other CPU.  With
- * 8 batches, woken at half, a JSON run over a flood of 1.5 million packets
- * slept and woke some 500 times and took about a fifth longer (perf:
- * futex_wake on the analysis thread).
+ * The ring: 32 batches of 512 items, 2 MB.  A reader that finds it full
+ * sleeps until no more than PIPE_WAKE_READER batches are left to do, not
+ * until one is: on a virtual machine a wake-up costs tens of
+ * microseconds, an interrupt to the other CPU.  With 8 batches, woken at
+ * half, a JSON run over a flood of 1.5 million packets slept and woke
+ * some 500 times and took about a fifth longer (perf: futex_wake on the
+ * analysis thread).  An analysis thread that finds it empty sleeps until
+ * PIPE_WAKE_WORKER batches are published, 2048 packets: more would make
+ * a slow pipe (tcpdump -w - | tcpfsm -r -) wait longer for its records.
  */
 #define PIPE_NBATCH	32
-#define PIPE_WAKE_WORKER (PIPE_NBATCH / 2)
+#define PIPE_WAKE_WORKER 4
 #define PIPE_WAKE_READER (PIPE_NBATCH / 8)
 
 _Static_assert(sizeof(struct pipe_item) == PIPE_ITEM_SIZE,
@@ -56,7 +57,7 @@ struct pipeline {
 	pthread_cond_t	 returned;	/* signalled when one is given back */
 	size_t		 full;		/* published, not yet given back */
 	bool		 reader_waits;	/* for the ring to be nearly done */
-	bool		 worker_waits;	/* for half the ring to be published */
+	bool		 worker_waits;	/* for PIPE_WAKE_WORKER to be published */
 	bool		 done;		/* the reader has published its last */
 	bool		 stop;		/* the work asked the reader to stop */
 	bool		 finished;	/* joined */
