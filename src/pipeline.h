@@ -27,10 +27,9 @@
 #define PIPE_ITEM_SIZE	128
 
 struct pipe_item {
-	_Alignas(64) uint32_t hash;	/* if keyed: the key's hash */
-	uint8_t		 keyed;		/* the reader hashed the key */
+	_Alignas(64) uint32_t hash;	/* the key's hash (flow_keyed_make()) */
 	uint8_t		 tick;		/* only seg's ts is set */
-	uint8_t		 pad[2];
+	uint8_t		 pad[3];
 	unsigned char	 seg[PIPE_ITEM_SIZE - 8];	/* a struct tcpfsm_seg's
 							   first TCPFSM_SEG_HOT
 							   bytes */
