@@ -431,22 +431,21 @@ capture_dispatch(struct capture *cap, int cnt, capture_cb cb, void *arg,
 	sigjmp_buf	 jb;
 	int		 n;
 
+	/* on_sigbus() comes back here, from inside pcap_dispatch(). */
+	if (cap->mapped) {
+		if (sigsetjmp(jb, 1) != 0) {
+			bus_jump = NULL;
+			cap->shrank = true;
+		}
+	}
 	if (cap->shrank) {
 		snprintf(err, errlen, "the file shrank while it was read");
 		return (CAPTURE_ERROR);
 	}
 	cap->cb = cb;
 	cap->arg = arg;
-	if (cap->mapped) {
-		if (sigsetjmp(jb, 1) != 0) {
-			bus_jump = NULL;
-			cap->shrank = true;
-			snprintf(err, errlen,
-			    "the file shrank while it was read");
-			return (CAPTURE_ERROR);
-		}
+	if (cap->mapped)
 		bus_jump = &jb;
-	}
 	n = pcap_dispatch(cap->p, cnt, capture_handler, (u_char *)(void *)cap);
 	bus_jump = NULL;
 	if (cap->mapped)

@@ -302,27 +302,26 @@ key_make(const struct tcpfsm_seg *seg, struct flow_key *k)
 
 	memset(k, 0, sizeof(*k));
 	k->ipv = seg->ipv;
-	if (seg->ipv == 6) {
+	if (seg->ipv == 6)
 		c = memcmp(seg->src, seg->dst, 16);
-		if (c == 0)
-			c = seg->sport < seg->dport ? -1 :
-			    seg->sport > seg->dport;
-		side = c > 0;
+	else {
+		/* Each address one word, ordered as memcmp() orders bytes. */
+		x = be32(seg->src);
+		y = be32(seg->dst);
+		c = x < y ? -1 : x > y;
+	}
+	if (c == 0)
+		c = seg->sport < seg->dport ? -1 : seg->sport > seg->dport;
+	side = c > 0;
+	if (seg->ipv == 6) {
 		memcpy(k->addr[side], seg->src, 16);
 		memcpy(k->addr[!side], seg->dst, 16);
 		k->port[side] = seg->sport;
 		k->port[!side] = seg->dport;
 		return (side);
 	}
-	/* IPv4: each address one word, ordered as memcmp() orders bytes. */
 	memcpy(&s, seg->src, 4);
 	memcpy(&d, seg->dst, 4);
-	x = be32(seg->src);
-	y = be32(seg->dst);
-	c = x < y ? -1 : x > y;
-	if (c == 0)
-		c = seg->sport < seg->dport ? -1 : seg->sport > seg->dport;
-	side = c > 0;
 	/* Stores to fixed places: the lower end first. */
 	if (side) {
 		memcpy(k->addr[0], &d, 4);
