@@ -53,6 +53,15 @@ struct capture {
 #define RELEASE_STEP	(4u << 20)
 
 /*
+ * The kernel maps a cached file's big folios with 2 MB page table
+ * entries.  A range that ends inside one has that entry split first, and
+ * a split flushes the other CPU's TLB at once, apart from the one flush
+ * for the whole range (perf: __split_huge_pmd under madvise).  Ranges
+ * given back end on such a boundary.
+ */
+#define RELEASE_ALIGN	(2u << 20)
+
+/*
  * A file read through a mapping that shrinks (truncated while being read)
  * raises SIGBUS at the first page past its new end.  The reading thread
  * jumps back out of libpcap to capture_dispatch(), which reports a read
@@ -77,7 +86,6 @@ release_read(struct capture *cap)
 	FILE		*fp = cap->fp;
 	char		*base = fp->_IO_buf_base, *end = fp->_IO_buf_end;
 	char		*ptr = fp->_IO_read_ptr, *upto;
-	uintptr_t	 page = (uintptr_t)sysconf(_SC_PAGESIZE);
 
 	if (base == NULL || ptr < base || ptr > end ||
 	    (size_t)(end - base) < RELEASE_STEP)
@@ -87,7 +95,7 @@ release_read(struct capture *cap)
 		cap->map_base = base;
 		cap->released = base;
 	}
-	upto = (char *)((uintptr_t)ptr & ~(page - 1));
+	upto = (char *)((uintptr_t)ptr & ~(uintptr_t)(RELEASE_ALIGN - 1));
 	if (upto - cap->released < (ptrdiff_t)RELEASE_STEP)
 		return;
 	(void)madvise(cap->released, (size_t)(upto - cap->released),
