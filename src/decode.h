@@ -165,6 +165,8 @@ struct decode_stats {
 	uint64_t	 first_fragment; /* decoded segments in a first fragment */
 	uint64_t	 ip_len_over_frame; /* decoded, IP length beyond the frame */
 	uint64_t	 tcp_options_truncated; /* decoded, options cut by snaplen */
+	uint64_t	 other_shard;	/* decoded, of another --shard's
+					   connection (not decode's count) */
 };
 
 /*

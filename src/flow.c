@@ -289,6 +289,16 @@ flow_key_siphash(const struct flow_key *k, uint64_t k0, uint64_t k1)
 	return (sip_final(&s, (uint64_t)sizeof(*k) << 56));
 }
 
+/* SipHash keys of --shard: "tcpfsm s", "hard K/N". */
+#define SHARD_K0	UINT64_C(0x73206d6673706374)
+#define SHARD_K1	UINT64_C(0x4e2f4b2064726168)
+
+uint32_t
+flow_key_shard(const struct flow_key *k, uint32_t n)
+{
+	return ((uint32_t)(flow_key_siphash(k, SHARD_K0, SHARD_K1) % n));
+}
+
 /*
  * The canonical key of seg: the smaller (address, port), compared as
  * memcmp() compares bytes, is side 0, whoever sent this one.  Inline for
@@ -1460,6 +1470,16 @@ flow_segment(struct flow_table *ft, const struct tcpfsm_seg *seg)
 	flow_segment_keyed(ft, seg, &kd);
 }
 
+/* flow_segment_keyed() starts with it. */
+void
+flow_pass(struct flow_table *ft, int64_t ts, uint64_t frame)
+{
+	ft->now = ts;
+	ft->frame = frame;
+	if (ts >= ft->next_due)
+		flow_expire(ft, ts);
+}
+
 void
 flow_segment_keyed(struct flow_table *ft, const struct tcpfsm_seg *seg,
     const struct flow_keyed *kd)
@@ -1471,11 +1491,7 @@ flow_segment_keyed(struct flow_table *ft, const struct tcpfsm_seg *seg,
 	int		 side = kd->side, dir;
 	bool		 bare_syn, both_fins;
 
-	ft->now = seg->ts;
-	ft->frame = seg->frame;
-	if (seg->ts >= ft->next_due)
-		flow_expire(ft, seg->ts);
-
+	flow_pass(ft, seg->ts, seg->frame);
 	bare_syn = (seg->flags & (TCPF_SYN | TCPF_ACK | TCPF_RST |
 	    TCPF_FIN)) == TCPF_SYN;
 	c = index_lookup(ft, h, k, &t);

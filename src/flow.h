@@ -196,6 +196,13 @@ void		 flow_segment_keyed(struct flow_table *ft,
 void		 flow_tick(struct flow_table *ft, int64_t now);
 
 /*
+ * A segment went by that this table does not replay (another --shard's):
+ * the clock moves to its time, as a segment's would, and timers due by
+ * then fire.
+ */
+void		 flow_pass(struct flow_table *ft, int64_t ts, uint64_t frame);
+
+/*
  * The input ended: decide what the end of input lets decide, and finish
  * every live connection as open_at_end, oldest first.
  */
@@ -222,6 +229,15 @@ uint32_t	 flow_key_hash(const struct flow_key *k, uint64_t seed);
  */
 uint64_t	 flow_key_siphash(const struct flow_key *k, uint64_t k0,
 		    uint64_t k1);
+
+/*
+ * --shard: which of n shards (0 to n-1) a canonical key's connection
+ * falls in.  Not seeded, so that processes apart agree, and stable
+ * across versions, so that shards of one capture analysed by different
+ * releases still split it cleanly.  Both directions of a connection, and
+ * every connection on one 4-tuple, fall in one shard.
+ */
+uint32_t	 flow_key_shard(const struct flow_key *k, uint32_t n);
 
 /* Stable lowercase names: "fin", "open_at_end"; "client", "both". */
 const char	*flow_end_name(enum conn_end e);

@@ -69,7 +69,25 @@ struct tcpfsm_opts {
 	char		 *filter;	/* the trailing arguments, or NULL */
 	int64_t		  stats_interval; /* --stats-interval, microseconds */
 	int		  threads;	/* --threads: 1, or 2 to read apart */
+	uint32_t	  shard_k;	/* --shard K/N: shard K, from 1 ... */
+	uint32_t	  shard_n;	/* ... of N; 0 when not sharding */
 	struct flow_config flow;
+};
+
+/*
+ * DESIGN §7: while files are read on a terminal, a line on standard error
+ * says how far the reading is, redrawn in place.  The reading thread's.
+ */
+struct progress {
+	bool		 on;
+	int64_t		 next;		/* when to draw next, monotonic us */
+	int64_t		 last_t;	/* when it was drawn last */
+	uint64_t	 last_frame;	/* run->frame then */
+	long long	 total;		/* bytes of every file; -1 unknown */
+	long long	 done;		/* bytes of the files read before */
+	size_t		 file;		/* the file being read, from 1 */
+	size_t		 nfiles;
+	int		 width;		/* of the line drawn, 0 for none */
 };
 
 struct run {
@@ -97,6 +115,7 @@ struct run {
 	uint64_t	 frame;		/* frames read so far, all files */
 	uint64_t	 file_frames;	/* frames read from the current file */
 	char		 line[OUTPUT_SEGMENT_LEN];
+	struct progress	 progress;
 };
 
 /* The only mutable file-scope state: what a signal handler may touch. */
@@ -120,7 +139,7 @@ usage(FILE *fp)
 "              [--fail-on severity] [--handshake-timeout s] [--fin-timeout s]\n"
 "              [--idle-timeout s] [--msl s] [--max-conns n] [--seed n]\n"
 "              [--verify-checksums] [--stats-interval s] [--threads 1|2]\n"
-"              [-s snaplen] [-B kib]\n"
+"              [--shard k/n] [-s snaplen] [-B kib]\n"
 "              -r file [-r file ...] | -i interface   [filter expression]\n"
 "       tcpfsm -D\n"
 "       tcpfsm --explain [id]\n"
@@ -145,6 +164,7 @@ usage(FILE *fp)
 "  --max-conns n        live connections at most; the least active is evicted\n"
 "  --seed n             hash seed, for reproducible memory layouts\n"
 "  --verify-checksums   drop segments with a bad TCP checksum (bad_checksum)\n"
+"  --shard k/n          analyse only the connections of shard k of n\n"
 "  --explain [id]       what an anomaly means and what to look at next\n"
 "  -h, -V               help, version\n"
 "  filter expression    pcap-filter(7) syntax, as tcpdump takes it\n");
@@ -216,6 +236,36 @@ replay(struct run *run, const struct tcpfsm_seg *seg)
 	replay_keyed(run, seg, &kd);
 }
 
+/* --shard: is seg's connection one this process analyses? */
+static bool
+in_shard(const struct tcpfsm_opts *opts, const struct tcpfsm_seg *seg)
+{
+	struct flow_key	 k;
+	int		 side;
+
+	flow_key_make(seg, &k, &side);
+	return (flow_key_shard(&k, opts->shard_n) == opts->shard_k - 1);
+}
+
+/*
+ * A segment of another shard's connection still moves the clock, as it
+ * would without --shard: the connections of this shard then time out
+ * when they would have, and end the capture as they would have.
+ */
+static void
+pass_by(struct run *run, struct pipe_item *it, const struct tcpfsm_seg *seg)
+{
+	if (it == NULL) {
+		flow_pass(run->flow, seg->ts, seg->frame);
+		if (run->zeek != NULL)
+			zeek_table_advance(run->zeek, seg->ts);
+		return;
+	}
+	memcpy(it->seg, seg, TCPFSM_SEG_HOT);
+	it->tick = TICK_PASS;
+	pipeline_commit(run->pipe);
+}
+
 /*
  * Decode a packet and replay it, or with two threads hand what the
  * analysis reads of it to the analysis thread.
@@ -245,7 +295,7 @@ on_packet(void *arg, const struct tcpfsm_pkt *pkt)
 		}
 		memcpy(it->seg + offsetof(struct tcpfsm_seg, ts), &pkt->ts,
 		    sizeof(pkt->ts));
-		it->tick = 1;
+		it->tick = TICK_TIME;
 		pipeline_commit(run->pipe);
 		return;
 	}
@@ -253,6 +303,11 @@ on_packet(void *arg, const struct tcpfsm_pkt *pkt)
 	seg->frame = run->frame;
 	if (run->opts->verify_checksums)
 		seg->cksum_bad = !cksum_tcp_ok(seg);
+	if (run->opts->shard_n > 1 && !in_shard(run->opts, seg)) {
+		run->stats.other_shard++;
+		pass_by(run, it, seg);
+		return;
+	}
 	if (it == NULL) {
 		replay(run, seg);
 		return;
@@ -264,7 +319,7 @@ on_packet(void *arg, const struct tcpfsm_pkt *pkt)
 	 */
 	flow_keyed_make(seg, run->opts->flow.seed, &kd);
 	it->hash = kd.hash;
-	it->tick = 0;
+	it->tick = TICK_NONE;
 	memcpy(it->seg, seg, TCPFSM_SEG_HOT);
 	pipeline_commit(run->pipe);
 }
@@ -289,7 +344,7 @@ output_failed(const struct run *run)
 struct staged {
 	struct tcpfsm_seg	 seg;
 	struct flow_keyed	 kd;
-	bool			 tick;
+	uint8_t			 tick;	/* TICK_* */
 };
 
 static void
@@ -297,8 +352,8 @@ stage_item(const struct run *run, struct staged *st,
     const struct pipe_item *it)
 {
 	memcpy(&st->seg, it->seg, TCPFSM_SEG_HOT);
-	st->tick = it->tick != 0;
-	if (st->tick)
+	st->tick = it->tick;
+	if (st->tick != TICK_NONE)
 		return;
 	/* The key again (cheap); its hash as the reader made it. */
 	flow_key_make(&st->seg, &st->kd.key, &st->kd.side);
@@ -329,10 +384,19 @@ replay_items(void *arg, struct pipe_item *items, size_t n)
 			stage_item(run, &ring[(i + PREFETCH_AHEAD) &
 			    (STAGE_RING - 1)], &items[i + PREFETCH_AHEAD]);
 		st = &ring[i & (STAGE_RING - 1)];
-		if (st->tick)
-			zeek_table_advance(run->zeek, st->seg.ts);
-		else
+		switch (st->tick) {
+		case TICK_NONE:
 			replay_keyed(run, &st->seg, &st->kd);
+			break;
+		case TICK_PASS:
+			flow_pass(run->flow, st->seg.ts, st->seg.frame);
+			if (run->zeek != NULL)
+				zeek_table_advance(run->zeek, st->seg.ts);
+			break;
+		default:
+			zeek_table_advance(run->zeek, st->seg.ts);
+			break;
+		}
 	}
 	return (output_failed(run));
 }
@@ -344,6 +408,132 @@ reading_pointless(struct run *run)
 	if (run->pipe != NULL)
 		return (pipeline_stopped(run->pipe));
 	return (output_failed(run));
+}
+
+/* The first progress line after this long (a short run draws none)... */
+#define PROGRESS_FIRST	INT64_C(1000000)
+/* ... and a new one this often, microseconds. */
+#define PROGRESS_EVERY	INT64_C(500000)
+/* At most this wide, so that a carriage return can redraw it. */
+#define PROGRESS_WIDTH	79
+
+/* Monotonic time, in microseconds. */
+static int64_t
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+}
+
+/* A count, short: 950, 12k, 3.4M. */
+static void
+short_count(char *buf, size_t len, double v)
+{
+	if (v >= 1e6)
+		snprintf(buf, len, "%.1fM", v / 1e6);
+	else if (v >= 1e4)
+		snprintf(buf, len, "%.0fk", v / 1e3);
+	else
+		snprintf(buf, len, "%.0f", v);
+}
+
+/*
+ * Should a progress line be drawn?  Only on a terminal, and not when the
+ * terminal is also where the records go while files are read: the two
+ * would tear each other apart.  Never for a live capture (its "stats"
+ * records say how it goes) and never on a pipe.
+ */
+static void
+progress_init(struct progress *pg, const struct tcpfsm_opts *opts, FILE *out)
+{
+	struct stat	 st;
+	size_t		 i;
+
+	memset(pg, 0, sizeof(*pg));
+	if (opts->nfiles == 0 || !isatty(STDERR_FILENO))
+		return;
+	if (isatty(fileno(out)) && (!opts->quiet || opts->packets))
+		return;
+	pg->on = true;
+	pg->nfiles = opts->nfiles;
+	pg->next = mono_now() + PROGRESS_FIRST;
+	/* Standard input's position is not known, even if it is a file. */
+	for (i = 0; i < opts->nfiles && pg->total >= 0; i++) {
+		if (strcmp(opts->files[i], "-") == 0 ||
+		    stat(opts->files[i], &st) == -1 || !S_ISREG(st.st_mode))
+			pg->total = -1;
+		else
+			pg->total += st.st_size;
+	}
+}
+
+/* Erase the line, before anything else is written to standard error. */
+static void
+progress_clear(struct progress *pg)
+{
+	if (pg->width == 0)
+		return;
+	fprintf(stderr, "\r%*s\r", pg->width, "");
+	pg->width = 0;
+}
+
+/* Redraw the line if it is time to: called between batches of packets. */
+static void
+progress_draw(struct progress *pg, uint64_t frame, struct capture *cap,
+    const char *path)
+{
+	char		 line[256], where[64], pkts[16], rate[16], name[40];
+	const char	*base;
+	long long	 off, at;
+	int64_t		 now;
+	size_t		 len;
+	int		 n;
+
+	if (!pg->on || (now = mono_now()) < pg->next)
+		return;
+	if (pg->last_t == 0)
+		pg->last_t = now - PROGRESS_FIRST;
+	short_count(pkts, sizeof(pkts), (double)frame);
+	short_count(rate, sizeof(rate), (double)(frame - pg->last_frame) *
+	    1e6 / (double)(now - pg->last_t));
+	off = capture_offset(cap);
+	at = pg->done + (off >= 0 ? off : 0);
+	/* A pipe has no position to tell. */
+	if (off < 0)
+		where[0] = '\0';
+	else if (pg->total > 0)
+		snprintf(where, sizeof(where), "%.1f of %.1f MB (%d%%), ",
+		    (double)at / 1e6, (double)pg->total / 1e6,
+		    (int)(at * 100 / pg->total));
+	else
+		snprintf(where, sizeof(where), "%.1f MB, ", (double)at / 1e6);
+	/* The file's own name, cut at the front if it is long. */
+	if (strcmp(path, "-") == 0)
+		base = "standard input";
+	else
+		base = (base = strrchr(path, '/')) != NULL && base[1] != '\0' ?
+		    base + 1 : path;
+	len = strlen(base);
+	snprintf(name, sizeof(name), "%s%s", len >= sizeof(name) ? "..." : "",
+	    len >= sizeof(name) ? base + len - (sizeof(name) - 4) : base);
+	if (pg->nfiles > 1)
+		n = snprintf(line, sizeof(line), "tcpfsm: %s (%zu of %zu): %s"
+		    "%s packets, %s/s", name, pg->file, pg->nfiles, where, pkts,
+		    rate);
+	else
+		n = snprintf(line, sizeof(line), "tcpfsm: %s: %s%s packets, "
+		    "%s/s", name, where, pkts, rate);
+	if (n > PROGRESS_WIDTH)
+		n = PROGRESS_WIDTH;
+	fprintf(stderr, "\r%.*s%*s", n, line, pg->width > n ? pg->width - n :
+	    0, "");
+	fflush(stderr);
+	pg->width = n > pg->width ? n : pg->width;
+	pg->last_t = now;
+	pg->last_frame = frame;
+	pg->next = now + PROGRESS_EVERY;
 }
 
 /*
@@ -371,6 +561,7 @@ run_file(struct run *run, const char *path)
 		return (-2);
 	}
 	run->file_frames = 0;
+	run->progress.file++;
 	current_capture = cap;
 	do {
 		if (stop_requested)
@@ -379,8 +570,12 @@ run_file(struct run *run, const char *path)
 		    err, sizeof(err));
 		if (reading_pointless(run))
 			break;
+		progress_draw(&run->progress, run->frame, cap, path);
 	} while (n > 0);
 	current_capture = NULL;
+	progress_clear(&run->progress);
+	if ((off = capture_offset(cap)) > 0)
+		run->progress.done += off;
 	/* A signal interrupts a blocked read (a pipe): that is a stop. */
 	if (n == CAPTURE_ERROR && stop_requested)
 		n = CAPTURE_BREAK;
@@ -618,6 +813,7 @@ tcpfsm_run(const struct tcpfsm_opts *opts)
 	} else
 		outname = opts->outpath;
 	install_signals();
+	progress_init(&run.progress, opts, run.out);
 
 	if (opts->quiet)
 		oflags |= OUTPUT_QUIET;
@@ -766,6 +962,27 @@ parse_u64(const char *s, uint64_t *v)
 	return (0);
 }
 
+/* --shard K/N: 1 <= K <= N < 2^32. */
+static int
+parse_shard(const char *s, uint32_t *k, uint32_t *n)
+{
+	char		*end;
+	unsigned long	 a, b;
+
+	if (*s < '0' || *s > '9')
+		return (-1);
+	errno = 0;
+	a = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '/' || end[1] < '0' || end[1] > '9')
+		return (-1);
+	b = strtoul(end + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || a < 1 || a > b || b > UINT32_MAX)
+		return (-1);
+	*k = (uint32_t)a;
+	*n = (uint32_t)b;
+	return (0);
+}
+
 /* A seed nobody can guess, so crafted traffic cannot flood one bucket. */
 static uint64_t
 random_seed(void)
@@ -806,7 +1023,8 @@ enum {
 	OPT_EXPLAIN,
 	OPT_VERIFY_CKSUMS,
 	OPT_STATS_INTERVAL,
-	OPT_THREADS
+	OPT_THREADS,
+	OPT_SHARD
 };
 
 /* A positive int option (-s, -B), or a usage error naming it. */
@@ -887,6 +1105,7 @@ main(int argc, char **argv)
 		{ "msl",		required_argument, NULL, OPT_MSL },
 		{ "packets",		no_argument,	   NULL, OPT_PACKETS },
 		{ "seed",		required_argument, NULL, OPT_SEED },
+		{ "shard",		required_argument, NULL, OPT_SHARD },
 		{ "stats-interval",	required_argument, NULL,
 		    OPT_STATS_INTERVAL },
 		{ "threads",		required_argument, NULL, OPT_THREADS },
@@ -1027,6 +1246,14 @@ main(int argc, char **argv)
 			break;
 		case OPT_VERIFY_CKSUMS:
 			opts.verify_checksums = true;
+			break;
+		case OPT_SHARD:
+			if (parse_shard(optarg, &opts.shard_k, &opts.shard_n) ==
+			    -1) {
+				fprintf(stderr, "tcpfsm: --shard %s: not K/N "
+				    "with 1 <= K <= N\n", optarg);
+				status = EXIT_USAGE;
+			}
 			break;
 		case OPT_EXPLAIN:
 			explaining = true;

@@ -1084,6 +1084,7 @@ json_summary(struct output *out, const struct decode_stats *ds,
 	add(pk, "first_fragment", json_u64(ds->first_fragment));
 	add(pk, "ip_len_over_frame", json_u64(ds->ip_len_over_frame));
 	add(pk, "tcp_options_truncated", json_u64(ds->tcp_options_truncated));
+	add(pk, "other_shard", json_u64(ds->other_shard));
 	add(o, "packets", pk);
 	json_emit(out, o);
 }

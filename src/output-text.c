@@ -291,6 +291,7 @@ output_text_counters(FILE *fp, const struct decode_stats *st)
 	fprintf(fp, "ip_len_over_frame %" PRIu64 "\n", st->ip_len_over_frame);
 	fprintf(fp, "tcp_options_truncated %" PRIu64 "\n",
 	    st->tcp_options_truncated);
+	fprintf(fp, "other_shard %" PRIu64 "\n", st->other_shard);
 	return (ferror(fp) ? -1 : 0);
 }
 

@@ -26,9 +26,16 @@
  */
 #define PIPE_ITEM_SIZE	128
 
+/* What an item is. */
+enum {
+	TICK_NONE,	/* a segment to replay */
+	TICK_TIME,	/* time passing: only seg's ts is set */
+	TICK_PASS	/* a segment another --shard analyses: its time */
+};
+
 struct pipe_item {
 	_Alignas(64) uint32_t hash;	/* the key's hash (flow_keyed_make()) */
-	uint8_t		 tick;		/* only seg's ts is set */
+	uint8_t		 tick;		/* TICK_* */
 	uint8_t		 pad[3];
 	unsigned char	 seg[PIPE_ITEM_SIZE - 8];	/* a struct tcpfsm_seg's
 							   first TCPFSM_SEG_HOT

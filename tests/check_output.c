@@ -357,7 +357,8 @@ START_TEST(test_counters_zero)
 	    "bad_tcp_option 0\n"
 	    "first_fragment 0\n"
 	    "ip_len_over_frame 0\n"
-	    "tcp_options_truncated 0\n");
+	    "tcp_options_truncated 0\n"
+	    "other_shard 0\n");
 	fclose(fp);
 }
 END_TEST
@@ -402,7 +403,8 @@ START_TEST(test_counters)
 	    "bad_tcp_option 1\n"
 	    "first_fragment 0\n"
 	    "ip_len_over_frame 0\n"
-	    "tcp_options_truncated 1\n");
+	    "tcp_options_truncated 1\n"
+	    "other_shard 0\n");
 	fclose(fp);
 }
 END_TEST
