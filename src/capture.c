@@ -5,6 +5,7 @@
 
 #include "capture.h"
 
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 
@@ -36,10 +37,16 @@ struct capture {
 	capture_cb	 cb;		/* valid during capture_dispatch() */
 	void		*arg;
 	bool		 mapped;	/* a regular file, read through mmap(2) */
+	bool		 stream;	/* a pipe, a socket: reads may wait */
+	char		*iobuf;		/* fp's stdio buffer, if ours */
+	void		(*on_idle)(void *); /* capture_on_idle() */
 	bool		 shrank;	/* ... and it shrank under us: SIGBUS */
 	char		*map_base;	/* the mapping, as last seen */
 	char		*released;	/* its pages before this are given back */
 };
+
+/* The stdio buffer of a pipe or a socket read (capture_open_file()). */
+#define STREAM_BUFFER	(64u << 10)
 
 /* Files at least this big are read through a mapping (capture_open_file()). */
 #define MAP_MIN_SIZE	(64 << 20)
@@ -196,7 +203,8 @@ capture_open_file(const char *path, char *err, size_t errlen)
 	struct capture	*cap;
 	struct stat	 st;
 	FILE		*fp;
-	bool		 map = false;
+	char		*iobuf = NULL;	/* fp's buffer, freed after it */
+	bool		 map = false, stream = false;
 
 	/*
 	 * A big file is read through mmap(2), not read(2) ("m": glibc):
@@ -225,6 +233,18 @@ capture_open_file(const char *path, char *err, size_t errlen)
 			snprintf(err, errlen, "empty file, not a capture");
 			goto fail;
 		}
+		stream = !S_ISREG(st.st_mode);
+	}
+
+	/*
+	 * A pipe's reads bring what is there, up to the buffer's size: with
+	 * stdio's 4 KiB (st_blksize) reading a fast pipe was a read(2) for
+	 * every 40 packets or so.
+	 */
+	if (stream && (iobuf = malloc(STREAM_BUFFER)) != NULL &&
+	    setvbuf(fp, iobuf, _IOFBF, STREAM_BUFFER) != 0) {
+		free(iobuf);
+		iobuf = NULL;
 	}
 
 #ifdef HAVE_STDIO_EXT_H
@@ -247,7 +267,9 @@ capture_open_file(const char *path, char *err, size_t errlen)
 		goto fail;
 	}
 	cap->fp = fp;
+	cap->iobuf = iobuf;
 	cap->fd = -1;
+	cap->stream = stream;
 	if (map) {
 		struct sigaction sa;
 
@@ -264,8 +286,11 @@ capture_open_file(const char *path, char *err, size_t errlen)
 	return (cap);
 
 fail:
-	if (fp != stdin)
+	/* Standard input keeps its buffer for as long as it lives. */
+	if (fp != stdin) {
 		fclose(fp);
+		free(iobuf);
+	}
 	return (NULL);
 }
 
@@ -432,6 +457,34 @@ capture_handler(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 	cap->cb(cap->arg, &pkt);
 }
 
+/*
+ * Would reading the next packet wait for the input?  What stdio holds is
+ * read without waiting; else the kernel says what its queue holds (if it
+ * cannot, the answer is yes: a flush too many costs little).
+ */
+static bool
+input_idle(const struct capture *cap)
+{
+	int n;
+
+#ifdef __GLIBC__
+	if (cap->fp->_IO_read_ptr < cap->fp->_IO_read_end)
+		return (false);
+#endif
+	return (ioctl(fileno(cap->fp), FIONREAD, &n) == -1 || n <= 0);
+}
+
+/* capture_handler() on a pipe, for capture_on_idle(). */
+static void
+stream_handler(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct capture *cap = (struct capture *)(void *)user;
+
+	capture_handler(user, h, bytes);
+	if (input_idle(cap))
+		cap->on_idle(cap->arg);
+}
+
 int
 capture_dispatch(struct capture *cap, int cnt, capture_cb cb, void *arg,
     char *err, size_t errlen)
@@ -454,7 +507,8 @@ capture_dispatch(struct capture *cap, int cnt, capture_cb cb, void *arg,
 	cap->arg = arg;
 	if (cap->mapped)
 		bus_jump = &jb;
-	n = pcap_dispatch(cap->p, cnt, capture_handler, (u_char *)(void *)cap);
+	n = pcap_dispatch(cap->p, cnt, cap->on_idle != NULL ? stream_handler :
+	    capture_handler, (u_char *)(void *)cap);
 	bus_jump = NULL;
 	if (cap->mapped)
 		release_read(cap);
@@ -470,6 +524,12 @@ void
 capture_breakloop(struct capture *cap)
 {
 	pcap_breakloop(cap->p);
+}
+
+void
+capture_on_idle(struct capture *cap, void (*fn)(void *arg))
+{
+	cap->on_idle = cap->stream ? fn : NULL;
 }
 
 long long
@@ -500,5 +560,6 @@ capture_close(struct capture *cap)
 	/* pcap_close() closes the FILE it was given, stdin included. */
 	if (cap->p != NULL)
 		pcap_close(cap->p);
+	free(cap->iobuf);
 	free(cap);
 }

@@ -100,6 +100,13 @@ int		 capture_list_interfaces(FILE *fp, char *err, size_t errlen);
 /* Make a running capture_dispatch() return CAPTURE_BREAK (signal-safe). */
 void		 capture_breakloop(struct capture *cap);
 
+/*
+ * Reading a pipe or a socket: after a packet, if reading the next would
+ * wait for the input (nothing in stdio's buffer nor in the kernel's),
+ * capture_dispatch() calls fn with its arg.  Never for a regular file.
+ */
+void		 capture_on_idle(struct capture *cap, void (*fn)(void *arg));
+
 /* Bytes of the file consumed so far, or -1 where it cannot be told (a pipe). */
 long long	 capture_offset(const struct capture *cap);
 

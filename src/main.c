@@ -324,6 +324,23 @@ on_packet(void *arg, const struct tcpfsm_pkt *pkt)
 	pipeline_commit(run->pipe);
 }
 
+/*
+ * Reading a pipe (tcpdump -U -w - | tcpfsm -r -), the reader is about to
+ * wait for more: the segments read so far are handed over, and what was
+ * written goes out, so that no record is held back by packets yet to
+ * come.  (The analysis thread flushes when it is idle: replay_idle().)
+ */
+static void
+on_input_idle(void *arg)
+{
+	struct run *run = arg;
+
+	if (run->pipe != NULL)
+		pipeline_flush(run->pipe);
+	else if (fflush(run->out) != 0 && run->write_errno == 0)
+		run->write_errno = errno;
+}
+
 /* Has writing failed?  Then reading on is pointless. */
 static bool
 output_failed(const struct run *run)
@@ -399,6 +416,20 @@ replay_items(void *arg, struct pipe_item *items, size_t n)
 		}
 	}
 	return (output_failed(run));
+}
+
+/*
+ * The analysis thread caught up with the reader, which waits for its
+ * input (or is slower): what is buffered goes out now, so that records
+ * written to a file are not held back while a pipe is quiet.
+ */
+static void
+replay_idle(void *arg)
+{
+	struct run *run = arg;
+
+	if (fflush(run->out) != 0 && run->write_errno == 0)
+		run->write_errno = errno;
 }
 
 /* Should reading stop because the output failed?  (The reader's view.) */
@@ -562,6 +593,7 @@ run_file(struct run *run, const char *path)
 	}
 	run->file_frames = 0;
 	run->progress.file++;
+	capture_on_idle(cap, on_input_idle);
 	current_capture = cap;
 	do {
 		if (stop_requested)
@@ -869,7 +901,7 @@ tcpfsm_run(const struct tcpfsm_opts *opts)
 	 * thread can be had, one does it all, with the same result.
 	 */
 	if (opts->iface == NULL && !opts->packets && opts->threads > 1)
-		run.pipe = pipeline_new(replay_items, &run);
+		run.pipe = pipeline_new(replay_items, replay_idle, &run);
 
 	if (opts->iface != NULL) {
 		switch (run_live(&run)) {

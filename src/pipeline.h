@@ -49,13 +49,19 @@ struct pipe_item {
  */
 typedef bool	(*pipe_work)(void *arg, struct pipe_item *items, size_t n);
 
+/*
+ * What the analysis thread does when it has done every item handed over
+ * and is about to wait for the reader (to flush what it wrote).
+ */
+typedef void	(*pipe_idle)(void *arg);
+
 struct pipeline;
 
 /*
- * Start the analysis thread.  NULL, with errno set, if it cannot be
- * started: the caller then replays on its own thread.
+ * Start the analysis thread (idle may be NULL).  NULL, with errno set, if
+ * it cannot be started: the caller then replays on its own thread.
  */
-struct pipeline	*pipeline_new(pipe_work work, void *arg);
+struct pipeline	*pipeline_new(pipe_work work, pipe_idle idle, void *arg);
 
 /*
  * The next item to fill, and handing it over (inline, below): a filled
@@ -64,6 +70,13 @@ struct pipeline	*pipeline_new(pipe_work work, void *arg);
  */
 static inline struct pipe_item *pipeline_item(struct pipeline *);
 static inline void pipeline_commit(struct pipeline *);
+
+/*
+ * Hand over the batch being filled now, however few items it has, and
+ * have the analysis thread take it at once: the reader is about to wait
+ * for its input, and what it read should not wait with it.
+ */
+void		 pipeline_flush(struct pipeline *);
 
 /* Has the analysis thread asked to stop?  (As of the last batch.) */
 bool		 pipeline_stopped(struct pipeline *);

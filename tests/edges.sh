@@ -3,8 +3,9 @@
 # damaged in the middle or at the end (pcap and pcapng), records larger
 # than the snap length, unknown and corrupt pcapng blocks, two link types
 # in one file, output that fails or goes away, SIGINT and SIGTERM in the
-# middle of a large file, --max-conns on a SYN flood, port scans, RST
-# injection and a transfer whose sequence numbers wrap.  Each case checks
+# middle of a large file, a pipe that goes quiet (records not held back),
+# --max-conns on a SYN flood, port scans, RST injection and a transfer
+# whose sequence numbers wrap.  Each case checks
 # the message (tcpfsm: what: why), the exit status, and that what was read
 # before the damage is all in the output, the summary last.
 #
@@ -741,6 +742,45 @@ check_stopped "SIGINT on a stalled pipe"
 expect_eq "SIGINT on a stalled pipe: every whole record read" \
     "$(py whole "$flood" 10000000)" "$(py get "$TMPD/out" packets.read)"
 rm -f "$flood"
+
+# -- a quiet pipe ---------------------------------------------------------
+# What was read from a pipe is not held back while the pipe is quiet: a
+# refused connection's record is written while the writer still holds
+# the pipe open, to a file and to a pipe, on one thread and on two.
+for threads in 1 2; do
+	for to in file pipe; do
+		what="a quiet pipe, --threads $threads, records to a $to"
+		rm -f "$TMPD/fifo" "$TMPD/out"
+		: >"$TMPD/out"
+		mkfifo "$TMPD/fifo"
+		sh -c 'cat "$1"; exec sleep 30' sh "$CAPTURES/refused.pcap" \
+		    >"$TMPD/fifo" &
+		writer=$!
+		bg="$bg $writer"
+		if [ "$to" = file ]; then
+			"$TCPFSM" --threads "$threads" -F json -r - \
+			    <"$TMPD/fifo" >"$TMPD/out" 2>"$TMPD/err" &
+		else
+			"$TCPFSM" --threads "$threads" -F json -r - \
+			    <"$TMPD/fifo" 2>"$TMPD/err" | cat >"$TMPD/out" &
+		fi
+		pid=$!
+		# Ten seconds at most; the writer holds on for thirty.
+		n=0
+		while [ $n -lt 50 ] && ! grep -q '"type":"conn"' "$TMPD/out"; do
+			sleep 0.2
+			n=$((n + 1))
+		done
+		expect_match "$what: the record, the pipe still open" \
+		    '"end":"rejected"' "$(grep '"type":"conn"' "$TMPD/out")"
+		kill "$writer" 2>/dev/null
+		wait "$pid"
+		expect_eq "$what: status at the end" 0 $?
+		expect_match "$what: the summary at the end" '"type":"summary"' \
+		    "$(tail -n 1 "$TMPD/out")"
+		bg=
+	done
+done
 
 # -- --max-conns on a SYN flood ----------------------------------------------
 # peak OUT ARGS...: tcpfsm ARGS, stdout to OUT; sets rc, err and rss (KiB).
