@@ -4,6 +4,7 @@
  */
 #include <config.h>
 
+#include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -88,6 +89,7 @@ struct progress {
 	size_t		 file;		/* the file being read, from 1 */
 	size_t		 nfiles;
 	int		 width;		/* of the line drawn, 0 for none */
+	int		 max_width;	/* what fits on one line */
 };
 
 struct run {
@@ -445,7 +447,8 @@ reading_pointless(struct run *run)
 #define PROGRESS_FIRST	INT64_C(1000000)
 /* ... and a new one this often, microseconds. */
 #define PROGRESS_EVERY	INT64_C(500000)
-/* At most this wide, so that a carriage return can redraw it. */
+/* At most this wide (or the terminal's width less one), so that a
+   carriage return can redraw it. */
 #define PROGRESS_WIDTH	79
 
 /* Monotonic time, in microseconds. */
@@ -479,6 +482,7 @@ short_count(char *buf, size_t len, double v)
 static void
 progress_init(struct progress *pg, const struct tcpfsm_opts *opts, FILE *out)
 {
+	struct winsize	 ws;
 	struct stat	 st;
 	size_t		 i;
 
@@ -489,6 +493,10 @@ progress_init(struct progress *pg, const struct tcpfsm_opts *opts, FILE *out)
 		return;
 	pg->on = true;
 	pg->nfiles = opts->nfiles;
+	pg->max_width = PROGRESS_WIDTH;
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1 &&
+	    ws.ws_col - 1 < PROGRESS_WIDTH)
+		pg->max_width = ws.ws_col - 1;
 	pg->next = mono_now() + PROGRESS_FIRST;
 	/* Standard input's position is not known, even if it is a file. */
 	for (i = 0; i < opts->nfiles && pg->total >= 0; i++) {
@@ -556,8 +564,8 @@ progress_draw(struct progress *pg, uint64_t frame, struct capture *cap,
 	else
 		n = snprintf(line, sizeof(line), "tcpfsm: %s: %s%s packets, "
 		    "%s/s", name, where, pkts, rate);
-	if (n > PROGRESS_WIDTH)
-		n = PROGRESS_WIDTH;
+	if (n > pg->max_width)
+		n = pg->max_width;
 	fprintf(stderr, "\r%.*s%*s", n, line, pg->width > n ? pg->width - n :
 	    0, "");
 	fflush(stderr);

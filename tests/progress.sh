@@ -55,6 +55,16 @@ expect_match "-q on a terminal: the summary after it" \
     "^\\{\"type\":\"summary\".*\"read\":$pkts," \
     "$(grep -v '^ *$' "$TMPD/lines" | tail -n 1)"
 
+# A narrow terminal: the line is cut to fit, so that it can be redrawn.
+slowly
+script -qec "stty cols 30; $TCPFSM -q -r $TMPD/fifo" /dev/null </dev/null \
+    >"$TMPD/tty" 2>&1
+wait
+line=$(tr '\r' '\n' <"$TMPD/tty" | grep '^tcpfsm: ' | head -n 1)
+expect_match "30 columns: a line" '^tcpfsm: fifo: ' "$line"
+expect_eq "30 columns: 29 characters at most" 29 \
+    "$(printf '%s' "$line" | sed 's/ *$//' | awk '{ print (length($0) <= 29 ? 29 : length($0)) }')"
+
 # Records written to the same terminal: no line to tear them.
 on_tty -F json
 expect_eq "records on the terminal: status" 0 $?
