@@ -229,43 +229,25 @@ replay_keyed(struct run *run, const struct tcpfsm_seg *seg,
 		zeek_table_segment_keyed(run->zeek, seg, kd);
 }
 
-static void
-replay(struct run *run, const struct tcpfsm_seg *seg)
-{
-	struct flow_keyed kd;
-
-	flow_keyed_make(seg, run->opts->flow.seed, &kd);
-	replay_keyed(run, seg, &kd);
-}
-
-/* --shard: is seg's connection one this process analyses? */
-static bool
-in_shard(const struct tcpfsm_opts *opts, const struct tcpfsm_seg *seg)
-{
-	struct flow_key	 k;
-	int		 side;
-
-	flow_key_make(seg, &k, &side);
-	return (flow_key_shard(&k, opts->shard_n) == opts->shard_k - 1);
-}
-
 /*
  * A segment of another shard's connection still moves the clock, as it
  * would without --shard: the connections of this shard then time out
  * when they would have, and end the capture as they would have.
  */
 static void
-pass_by(struct run *run, struct pipe_item *it, const struct tcpfsm_seg *seg)
+replay_passed(struct run *run, int64_t ts, uint64_t frame)
 {
-	if (it == NULL) {
-		flow_pass(run->flow, seg->ts, seg->frame);
-		if (run->zeek != NULL)
-			zeek_table_advance(run->zeek, seg->ts);
-		return;
-	}
-	memcpy(it->seg, seg, TCPFSM_SEG_HOT);
-	it->tick = TICK_PASS;
-	pipeline_commit(run->pipe);
+	flow_pass(run->flow, ts, frame);
+	if (run->zeek != NULL)
+		zeek_table_advance(run->zeek, ts);
+}
+
+/* Write out what is buffered; the first failure is kept. */
+static void
+flush_output(struct run *run)
+{
+	if (fflush(run->out) != 0 && run->write_errno == 0)
+		run->write_errno = errno;
 }
 
 /*
@@ -305,23 +287,29 @@ on_packet(void *arg, const struct tcpfsm_pkt *pkt)
 	seg->frame = run->frame;
 	if (run->opts->verify_checksums)
 		seg->cksum_bad = !cksum_tcp_ok(seg);
-	if (run->opts->shard_n > 1 && !in_shard(run->opts, seg)) {
-		run->stats.other_shard++;
-		pass_by(run, it, seg);
-		return;
-	}
-	if (it == NULL) {
-		replay(run, seg);
-		return;
-	}
 	/*
-	 * The key's hash too: with it the analysis thread asks for the
-	 * slot eight segments ahead.  (Both threads are about as busy,
-	 * under -q as with records: perf.)
+	 * The key, for --shard too.  Two threads hand its hash over: with it
+	 * the analysis thread asks for the slot eight segments ahead.  (Both
+	 * threads are about as busy, under -q as with records: perf.)
 	 */
 	flow_keyed_make(seg, run->opts->flow.seed, &kd);
-	it->hash = kd.hash;
-	it->tick = TICK_NONE;
+	if (run->opts->shard_n > 1 &&
+	    flow_key_shard(&kd.key, run->opts->shard_n) !=
+	    run->opts->shard_k - 1) {
+		run->stats.other_shard++;
+		if (it == NULL) {
+			replay_passed(run, seg->ts, seg->frame);
+			return;
+		}
+		it->tick = TICK_PASS;
+	} else {
+		if (it == NULL) {
+			replay_keyed(run, seg, &kd);
+			return;
+		}
+		it->hash = kd.hash;
+		it->tick = TICK_NONE;
+	}
 	memcpy(it->seg, seg, TCPFSM_SEG_HOT);
 	pipeline_commit(run->pipe);
 }
@@ -339,8 +327,8 @@ on_input_idle(void *arg)
 
 	if (run->pipe != NULL)
 		pipeline_flush(run->pipe);
-	else if (fflush(run->out) != 0 && run->write_errno == 0)
-		run->write_errno = errno;
+	else
+		flush_output(run);
 }
 
 /* Has writing failed?  Then reading on is pointless. */
@@ -408,9 +396,7 @@ replay_items(void *arg, struct pipe_item *items, size_t n)
 			replay_keyed(run, &st->seg, &st->kd);
 			break;
 		case TICK_PASS:
-			flow_pass(run->flow, st->seg.ts, st->seg.frame);
-			if (run->zeek != NULL)
-				zeek_table_advance(run->zeek, st->seg.ts);
+			replay_passed(run, st->seg.ts, st->seg.frame);
 			break;
 		default:
 			zeek_table_advance(run->zeek, st->seg.ts);
@@ -428,10 +414,7 @@ replay_items(void *arg, struct pipe_item *items, size_t n)
 static void
 replay_idle(void *arg)
 {
-	struct run *run = arg;
-
-	if (fflush(run->out) != 0 && run->write_errno == 0)
-		run->write_errno = errno;
+	flush_output(arg);
 }
 
 /* Should reading stop because the output failed?  (The reader's view.) */
@@ -731,9 +714,8 @@ run_live(struct run *run)
 			write_stats(run, cap, now);
 			next_stats = now + opts->stats_interval;
 		}
-		if (opts->packets && fflush(run->out) != 0 &&
-		    run->write_errno == 0)
-			run->write_errno = errno;
+		if (opts->packets)
+			flush_output(run);
 		if (output_failed(run))
 			break;
 	}
