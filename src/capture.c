@@ -37,12 +37,12 @@ struct capture {
 	capture_cb	 cb;		/* valid during capture_dispatch() */
 	void		*arg;
 	bool		 mapped;	/* a regular file, read through mmap(2) */
-	bool		 stream;	/* a pipe, a socket: reads may wait */
-	char		*iobuf;		/* fp's stdio buffer, if ours */
-	void		(*on_idle)(void *); /* capture_on_idle() */
 	bool		 shrank;	/* ... and it shrank under us: SIGBUS */
 	char		*map_base;	/* the mapping, as last seen */
 	char		*released;	/* its pages before this are given back */
+	bool		 stream;	/* a pipe, a socket: reads may wait */
+	char		*iobuf;		/* fp's stdio buffer, if ours */
+	void		(*on_idle)(void *); /* capture_on_idle() */
 };
 
 /* The stdio buffer of a pipe or a socket read (capture_open_file()). */

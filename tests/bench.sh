@@ -131,7 +131,8 @@ bench_file() {
 	command -v tcptrace >/dev/null 2>&1 && have_tcptrace=1
 	command -v tshark >/dev/null 2>&1 && have_tshark=1
 	for round in $(seq "$RUNS"); do
-		[ "$round" -gt "$PEER_RUNS" ] && have_tcptrace='' have_tshark=''
+		peers=1
+		[ "$round" -gt "$PEER_RUNS" ] && peers=
 		timed loop "$LOOP" "$pcap"
 		timed mapped "$LOOP" -m "$pcap"
 		timed q "$TCPFSM" -q -r "$pcap"
@@ -139,13 +140,12 @@ bench_file() {
 		timed json "$TCPFSM" -F json -o /dev/null -r "$pcap"
 		timed json1 "$TCPFSM" --threads 1 -F json -o /dev/null -r "$pcap"
 		timed text "$TCPFSM" -F text -o /dev/null -r "$pcap"
+		[ -z "$peers" ] && continue
 		[ -n "$have_tcptrace" ] && timed tcptrace tcptrace -n "$pcap"
 		[ -n "$have_tshark" ] && timed tshark tshark -n -q -z conv,tcp -r "$pcap"
 		# The peers give back a GB or more as they exit.
 		[ -n "$have_tcptrace$have_tshark" ] && sleep 1
 	done
-	command -v tcptrace >/dev/null 2>&1 && have_tcptrace=1
-	command -v tshark >/dev/null 2>&1 && have_tshark=1
 	base=$(cat "$DIR/best.loop")
 	[ "${base%% *}" = "-" ] && return
 	printf '\n%s: %s packets, %s MB\n' "$name" "$pkts" "$(($(wc -c <"$pcap") / 1048576))"
